@@ -1,0 +1,48 @@
+"""Fixtures of the conformance suite (the plugin's fixtures are available too)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from faker import Faker
+
+from pytest_jetonomy.factories import Factory
+from pytest_jetonomy.fixtures import _cleanup
+from pytest_jetonomy.run import JetonomyRun
+from pytest_jetonomy.shared import SharedResourceError, shared_resource
+
+from .examples import Examples
+from .world import build_world
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory, jetonomy_run: JetonomyRun) -> dict[str, Any]:
+    """Ids of the run-wide spaces, posts, reply, category and users (created once per run)."""
+    for role in ("admin", "member", "regular"):
+        if not jetonomy_run.has_role(role):
+            pytest.skip(
+                "the conformance world needs the admin, member and regular roles: "
+                + jetonomy_run.credentials.missing_reason(role)
+            )
+    try:
+        return shared_resource(
+            tmp_path_factory,
+            jetonomy_run.settings.run_prefix,
+            "conformance-world",
+            lambda: build_world(jetonomy_run),
+        )
+    except SharedResourceError as exc:
+        cause = str(exc)
+    pytest.fail(cause, pytrace=False)  # outside the except: no chained traceback
+
+
+@pytest.fixture
+def examples(
+    jetonomy_run: JetonomyRun, world: dict[str, Any], jetonomy_faker: Faker
+) -> Iterator[Examples]:
+    """Resolves catalogue examples; fresh objects it creates are deleted after the test."""
+    factory = Factory(jetonomy_run.settings.run_prefix, jetonomy_faker)
+    yield Examples(jetonomy_run, world, factory)
+    _cleanup(factory, "conformance examples")

@@ -1,0 +1,308 @@
+"""Turns an endpoint's catalogue ``example`` into a concrete, valid request.
+
+Example values starting with ``@`` name objects the suite owns: ``@space.public`` comes
+from the run-wide world; ``@post.fresh`` is created for the calling test (and deleted
+after it). A valid body and existing ids make sure that, in auth checks, the caller is the
+only reason a server could refuse.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from pytest_jetonomy.client import ApiResponse, JetonomyClient
+from pytest_jetonomy.contract import Endpoint
+from pytest_jetonomy.factories import (
+    Factory,
+    created,
+    post_payload,
+    reply_payload,
+    space_payload,
+    unique,
+)
+from pytest_jetonomy.run import JetonomyRun
+
+WORLD_REFS = {
+    "@space.public": ("spaces", "public"),
+    "@space.qa": ("spaces", "qa"),
+    "@space.private": ("spaces", "private"),
+    "@space.hidden": ("spaces", "hidden"),
+    "@space.approval": ("spaces", "approval"),
+    "@space.invite": ("spaces", "invite"),
+    "@post.public": ("posts", "public"),
+    "@post.other": ("posts", "other"),
+    "@reply.public": ("replies", "public"),
+}
+
+
+@dataclass
+class Call:
+    """A concrete request: method, path with ids filled in, query and body."""
+
+    endpoint: Endpoint
+    path: str
+    query: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+    @property
+    def method(self) -> str:
+        return self.endpoint.method
+
+    def send(self, client: JetonomyClient, **kwargs: Any) -> ApiResponse:
+        return client.request(
+            self.method,
+            self.path,
+            params=self.query or None,
+            json_body=self.body,
+            area=kwargs.pop("area", self.endpoint.group),
+            **kwargs,
+        )
+
+    def with_body(self, **changes: Any) -> Call:
+        body = dict(self.body or {})
+        for key, value in changes.items():
+            if value is _DROP:
+                body.pop(key, None)
+            else:
+                body[key] = value
+        return Call(self.endpoint, self.path, dict(self.query), body)
+
+    def with_query(self, **changes: Any) -> Call:
+        query = dict(self.query)
+        for key, value in changes.items():
+            if value is _DROP:
+                query.pop(key, None)
+            else:
+                query[key] = value
+        return Call(self.endpoint, self.path, query, copy.deepcopy(self.body))
+
+
+_DROP = object()
+DROP = _DROP
+"""Pass as a value to ``with_body``/``with_query`` to remove a parameter."""
+
+
+class Examples:
+    """Resolves ``@`` references for one test; fresh objects are created lazily and once."""
+
+    def __init__(self, run: JetonomyRun, world: dict[str, Any], factory: Factory) -> None:
+        self.run = run
+        self.world = world
+        self.factory = factory
+        self.prefix = run.settings.run_prefix
+        self._fresh: dict[str, Any] = {}
+
+    # -- clients ---------------------------------------------------------------------------
+    def client(self, role: str) -> JetonomyClient:
+        return self.run.client(role)
+
+    def user_id(self, role: str) -> int:
+        users = self.world["users"]
+        if role not in users:
+            pytest.skip(self.run.credentials.missing_reason(role))
+        return int(users[role]["id"])
+
+    # -- fresh objects ---------------------------------------------------------------------
+    def fresh(self, name: str) -> Any:
+        if name not in self._fresh:
+            self._fresh[name] = getattr(self, f"_make_{name}")()
+        return self._fresh[name]
+
+    def _make_space(self) -> int:
+        admin = self.client("admin")
+        space = created(
+            admin.post("/spaces", json=space_payload(self.prefix, self.factory.faker)),
+            "a fresh space",
+        )
+        self.factory.defer(lambda: admin.delete(f"/spaces/{space['id']}"))
+        return int(space["id"])
+
+    def _make_post_in(self, space_key: str) -> int:
+        member = self.client("member")
+        space_id = self.world["spaces"][space_key]
+        post = created(
+            member.post(
+                f"/spaces/{space_id}/posts", json=post_payload(self.prefix, self.factory.faker)
+            ),
+            f"a fresh post by member in the {space_key} space",
+        )
+        admin = self.client("admin")
+        self.factory.defer(lambda: admin.delete(f"/posts/{post['id']}"))
+        return int(post["id"])
+
+    def _make_post(self) -> int:
+        return self._make_post_in("public")
+
+    def _make_post_qa(self) -> int:
+        return self._make_post_in("qa")
+
+    def _make_reply_on(self, post_id: int) -> int:
+        regular = self.client("regular")
+        reply = created(
+            regular.post(
+                f"/posts/{post_id}/replies", json=reply_payload(self.prefix, self.factory.faker)
+            ),
+            f"a fresh reply by regular on post {post_id}",
+        )
+        admin = self.client("admin")
+        self.factory.defer(lambda: admin.delete(f"/replies/{reply['id']}"))
+        return int(reply["id"])
+
+    def _make_reply(self) -> int:
+        return self._make_reply_on(self.fresh("post"))
+
+    def _make_reply_qa(self) -> int:
+        return self._make_reply_on(self.fresh("post_qa"))
+
+    def _make_member(self) -> int:
+        space_id = self.fresh("space")
+        regular = self.client("regular")
+        response = regular.post(f"/spaces/{space_id}/members")
+        if response.status not in (200, 201):
+            raise AssertionError(
+                f"could not join a fresh open space as regular: HTTP {response.status}\n"
+                + response.exchange.describe()
+            )
+        return self.user_id("regular")
+
+    def _make_invite(self) -> str:
+        space_id = self.fresh("space")
+        response = self.client("admin").post(f"/spaces/{space_id}/invite")
+        body = created_token(response)
+        return str(body["token"])
+
+    def _make_notification(self) -> int:
+        post_id = self.fresh("post")  # by member
+        self._make_reply_on(post_id)  # by regular: the post's author should be notified
+        response = self.client("member").get("/notifications", params={"limit": 100})
+        items = response.items if response.status == 200 else []
+        if not items:
+            pytest.skip(
+                "the target created no notification for member after regular replied to "
+                "member's post, so there is no notification id to call this endpoint with"
+            )
+        return int(items[0]["id"])
+
+    def _make_category(self) -> int:
+        admin = self.client("admin")
+        category = created(
+            admin.post(
+                "/categories",
+                json={
+                    "name": f"{unique(self.prefix)} {self.factory.faker.word()}",
+                    "description": "fresh",
+                },
+            ),
+            "a fresh category",
+        )
+        self.factory.defer(lambda: admin.delete(f"/categories/{category['id']}"))
+        return int(category["id"])
+
+    def _make_flag(self) -> int:
+        moderator = self.client("moderator")
+        flag = created(
+            moderator.post(
+                "/flags",
+                json={
+                    "object_type": "post",
+                    "object_id": self.fresh("post"),
+                    "reason": "conformance check",
+                },
+            ),
+            "a fresh flag",
+        )
+        self.factory.defer(lambda: moderator.post(f"/moderation/flags/{flag['id']}/resolve"))
+        return int(flag["id"])
+
+    def _make_ban(self) -> int:
+        moderator = self.client("moderator")
+        user_id = self.user_id("leader")
+        response = moderator.post(
+            "/moderation/ban", json={"user_id": user_id, "reason": "conformance check"}
+        )
+        if response.status not in (200, 201):
+            raise AssertionError("could not ban the leader user\n" + response.exchange.describe())
+        self.factory.defer(lambda: moderator.delete(f"/moderation/ban/{user_id}"))
+        return user_id
+
+    # -- resolution ------------------------------------------------------------------------
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if not isinstance(value, str) or not value.startswith("@"):
+            return value
+        if value in WORLD_REFS:
+            section, key = WORLD_REFS[value]
+            return self.world[section][key]
+        kind, _, name = value[1:].partition(".")
+        if kind == "user":
+            if name.endswith("_login"):
+                role = name[: -len("_login")]
+                self.user_id(role)
+                return self.world["users"][role]["login"]
+            return self.user_id(name)
+        if kind == "text":
+            return self._text(name)
+        if kind == "now" and name == "iso":
+            moment = datetime.now(timezone.utc) - timedelta(minutes=1)
+            return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if kind == "url" and name == "target":
+            return self.run.settings.api_root + "/"
+        fresh_names = {
+            "@space.fresh": "space",
+            "@post.fresh": "post",
+            "@post.fresh_qa": "post_qa",
+            "@reply.fresh": "reply",
+            "@reply.fresh_qa": "reply_qa",
+            "@member.fresh": "member",
+            "@invite.fresh": "invite",
+            "@notification.member": "notification",
+            "@category.fresh": "category",
+            "@category.public": None,
+            "@flag.fresh": "flag",
+            "@ban.fresh": "ban",
+        }
+        if value == "@category.public":
+            return self.world["category"]
+        if value in fresh_names:
+            return self.fresh(fresh_names[value])
+        raise KeyError(f"unknown example reference {value!r}")
+
+    def _text(self, name: str) -> str:
+        faker = self.factory.faker
+        if name == "title":
+            return f"{unique(self.prefix)} {faker.sentence(nb_words=5).rstrip('.')}"
+        if name == "html":
+            return f"<p>{faker.paragraph()}</p>"
+        if name == "word":
+            return self.prefix.replace("-", "") + "w" + unique("x").split("-")[1]
+        if name == "name":
+            return f"{unique(self.prefix)} {faker.word()}"
+        return faker.word()
+
+    def call(self, endpoint: Endpoint) -> Call:
+        """The endpoint's example request, resolved."""
+        example = endpoint.example
+        path_values = self.resolve(example.get("path", {}))
+        path = endpoint.path
+        for name, value in path_values.items():
+            path = path.replace("{" + name + "}", str(value))
+        query = self.resolve(example.get("query", {})) or {}
+        body = self.resolve(example["body"]) if "body" in example else None
+        return Call(endpoint, path, query, body)
+
+
+def created_token(response: ApiResponse) -> dict[str, Any]:
+    if response.status not in (200, 201):
+        raise AssertionError("could not create an invite\n" + response.exchange.describe())
+    body = response.json()
+    if not isinstance(body, dict) or not body.get("token"):
+        raise AssertionError("the invite has no token\n" + response.exchange.describe())
+    return body

@@ -1,0 +1,423 @@
+"""The one HTTP client: base URL, identity, timeouts, JSON, pacing and masked records.
+
+Every request the suite sends goes through :class:`JetonomyClient`. It knows the API root
+(``<target>/wp-json/jetonomy/v1``), authenticates as one identity (an Application Password
+over HTTP Basic, a cookie session with a ``wp_rest`` nonce, or nobody), applies the request
+timeout, paces itself from the ``X-RateLimit-*`` headers, and keeps a masked record of each
+exchange for failure messages and reports.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.auth import HTTPBasicAuth
+
+from .contract import ListShape
+from .credentials import ANONYMOUS, Credential
+from .masking import mask_body, mask_headers, mask_text, mask_url, register_secrets
+from .pacing import Pacer
+
+EXCERPT = 600
+"""Characters of a body kept in a failure message."""
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods retried once on a connection error; writes that may have applied never are."""
+
+USER_AGENT = "pytest-jetonomy"
+
+
+class TransportError(AssertionError):
+    """The target did not answer (connection refused, timeout...). Message is one clear line."""
+
+
+class NotJSONError(AssertionError):
+    """A body that the contract promises to be JSON is not."""
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = mask_text(text)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
+
+
+@dataclass
+class Exchange:
+    """A masked record of one request and its response."""
+
+    identity: str
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: Any
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_text: str = ""
+    elapsed_ms: float = 0.0
+    error: str | None = None
+
+    def request_line(self) -> str:
+        line = f"{self.method} {self.url} as {self.identity}"
+        if self.request_body not in (None, "", {}):
+            body = self.request_body
+            text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+            line += f" body={excerpt(text, 300)}"
+        return line
+
+    def response_line(self) -> str:
+        if self.error:
+            return f"no response: {self.error}"
+        content_type = self.response_headers.get("Content-Type", "?")
+        return f"{self.status} ({content_type}) {excerpt(self.response_text)}"
+
+    def describe(self) -> str:
+        return f"  sent: {self.request_line()}\n  got:  {self.response_line()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "identity": self.identity,
+            "method": self.method,
+            "url": self.url,
+            "request_headers": self.request_headers,
+            "request_body": self.request_body,
+            "status": self.status,
+            "response_headers": self.response_headers,
+            "response_excerpt": excerpt(self.response_text),
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "error": self.error,
+        }
+
+
+class ApiResponse:
+    """A response from the target, with JSON and list helpers that fail clearly."""
+
+    def __init__(self, raw: requests.Response, exchange: Exchange, list_shape: ListShape) -> None:
+        self.raw = raw
+        self.exchange = exchange
+        self.list_shape = list_shape
+        self.status: int = raw.status_code
+        self.headers = raw.headers
+        self.text: str = raw.text
+
+    def __repr__(self) -> str:
+        return f"<ApiResponse {self.exchange.method} {self.exchange.url} -> {self.status}>"
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "")
+
+    @property
+    def is_json(self) -> bool:
+        try:
+            self.raw.json()
+        except ValueError:
+            return False
+        return True
+
+    def json(self) -> Any:
+        try:
+            return self.raw.json()
+        except ValueError:
+            raise NotJSONError("the body is not valid JSON\n" + self.exchange.describe()) from None
+
+    @property
+    def body(self) -> Any:
+        return self.json()
+
+    @property
+    def items(self) -> list[Any]:
+        """The items of a list body, found where the contract says lists keep them."""
+        body = self.json()
+        try:
+            return self.list_shape.items_of(body)
+        except (KeyError, TypeError) as exc:
+            raise NotJSONError(
+                f"list body has no item array at '{self.list_shape.items}' ({exc})\n"
+                + self.exchange.describe()
+            ) from None
+
+    @property
+    def cursor_next(self) -> Any:
+        try:
+            return self.list_shape.cursor_of(self.json())
+        except KeyError:
+            return None
+
+    def header_int(self, name: str) -> int | None:
+        value = self.headers.get(name)
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+
+@dataclass
+class RequestStats:
+    """Counts of requests sent by this process, by area and outcome (for reports)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, key: str) -> None:
+        with self.lock:
+            self.counts[key] += 1
+
+
+STATS = RequestStats()
+
+
+class JetonomyClient:
+    """A client of the Jetonomy API acting as one identity.
+
+    ``client.get("/spaces", params={"limit": 5})`` sends
+    ``GET <target>/wp-json/jetonomy/v1/spaces?limit=5``. Paths starting with ``http`` are sent
+    as they are; ``raw_path=True`` sends a path relative to the target root instead of the API
+    root (``/wp-login.php``).
+    """
+
+    def __init__(
+        self,
+        target_url: str,
+        credential: Credential | None = None,
+        *,
+        base_path: str = "/wp-json/jetonomy/v1",
+        timeout: float = 10.0,
+        pacer: Pacer | None = None,
+        list_shape: ListShape | None = None,
+        session: requests.Session | None = None,
+        identity: str | None = None,
+    ) -> None:
+        self.target_url = target_url.rstrip("/")
+        self.base_path = base_path
+        self.credential = credential
+        self.identity = identity or (credential.role if credential else ANONYMOUS)
+        self.timeout = timeout
+        self.pacer = pacer if pacer is not None else Pacer()
+        self.list_shape = list_shape or ListShape()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+        self.nonce: str | None = None
+        self.history: deque[Exchange] = deque(maxlen=50)
+        if credential is not None:
+            register_secrets(
+                [credential.application_password, credential.application_password.replace(" ", "")]
+                + ([credential.password] if credential.password else [])
+            )
+
+    def __repr__(self) -> str:
+        return f"<JetonomyClient {self.identity} @ {self.target_url}>"
+
+    @property
+    def api_root(self) -> str:
+        return self.target_url + self.base_path
+
+    def url_for(self, path: str, *, raw_path: bool = False) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        if raw_path:
+            return self.target_url + (path if path.startswith("/") else "/" + path)
+        if path and not path.startswith("/"):
+            path = "/" + path
+        return self.api_root + path
+
+    def _auth(self) -> HTTPBasicAuth | None:
+        if self.credential is None or self.nonce is not None:
+            return None
+        return HTTPBasicAuth(self.credential.username, self.credential.application_password)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | list[tuple[str, Any]] | None = None,
+        json_body: Any = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+        raw_path: bool = False,
+        pace: bool = True,
+        allow_redirects: bool = False,
+        auth: Any = "default",
+        area: str = "other",
+    ) -> ApiResponse:
+        """Send one request and return the response; never raises for an HTTP status.
+
+        ``pace=False`` sends without waiting and returns a 429 as it is (rate-limit checks).
+        Otherwise a 429 is waited out and the request sent again: it was refused, not applied.
+        """
+        method = method.upper()
+        url = self.url_for(path, raw_path=raw_path)
+        send_headers = dict(headers or {})
+        if self.nonce is not None and "X-WP-Nonce" not in send_headers:
+            send_headers["X-WP-Nonce"] = self.nonce
+        request_auth = self._auth() if auth == "default" else auth
+        attempts_429 = 0
+        connection_retries = 1 if method in IDEMPOTENT else 0
+        while True:
+            if pace:
+                self.pacer.before(self.identity)
+            exchange = self._record(
+                method, url, params, json_body, data, send_headers, request_auth
+            )
+            try:
+                raw = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    data=data,
+                    headers=send_headers,
+                    auth=request_auth,
+                    timeout=self.timeout,
+                    allow_redirects=allow_redirects,
+                )
+            except requests.RequestException as exc:
+                exchange.error = _describe_transport_error(exc, self.timeout)
+                STATS.add("transport_error")
+                if connection_retries > 0:
+                    connection_retries -= 1
+                    continue
+                raise TransportError(
+                    f"{method} {exchange.url} as {self.identity}: {exchange.error}"
+                ) from None
+            self._complete(exchange, raw)
+            STATS.add(f"area:{area}")
+            STATS.add("requests")
+            self.pacer.after(self.identity, raw.headers)
+            if raw.status_code == 429 and pace and attempts_429 < 2:
+                attempts_429 += 1
+                STATS.add("unintended_429")
+                self.pacer.sleep(self.pacer.retry_delay(raw.headers))  # type: ignore[operator]
+                continue
+            return ApiResponse(raw, exchange, self.list_shape)
+
+    def _record(self, method, url, params, json_body, data, headers, request_auth) -> Exchange:  # noqa: ANN001
+        shown_headers = dict(headers)
+        if request_auth is not None:
+            shown_headers["Authorization"] = "Basic ***"
+        full_url = url
+        if params:
+            prepared = requests.Request("GET", url, params=params).prepare()
+            full_url = prepared.url or url
+        body = json_body if json_body is not None else data
+        exchange = Exchange(
+            identity=self.identity,
+            method=method,
+            url=mask_url(full_url),
+            request_headers=mask_headers(shown_headers),
+            request_body=mask_body(body) if not isinstance(body, bytes) else f"<{len(body)} bytes>",
+        )
+        self.history.append(exchange)
+        return exchange
+
+    @staticmethod
+    def _complete(exchange: Exchange, raw: requests.Response) -> None:
+        exchange.status = raw.status_code
+        exchange.response_headers = mask_headers(dict(raw.headers))
+        exchange.response_text = raw.text
+        exchange.elapsed_ms = raw.elapsed.total_seconds() * 1000
+
+    def get(self, path: str, **kwargs: Any) -> ApiResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: A002
+        return self.request("POST", path, json_body=json, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: A002
+        return self.request("PATCH", path, json_body=json, **kwargs)
+
+    def delete(self, path: str, json: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: A002
+        return self.request("DELETE", path, json_body=json, **kwargs)
+
+    def clone(self, **overrides: Any) -> JetonomyClient:
+        """A new client for the same target and identity, with its own cookie jar."""
+        options: dict[str, Any] = {
+            "base_path": self.base_path,
+            "timeout": self.timeout,
+            "pacer": self.pacer,
+            "list_shape": self.list_shape,
+            "identity": self.identity,
+        }
+        options.update(overrides)
+        credential = options.pop("credential", self.credential)
+        return JetonomyClient(self.target_url, credential, **options)
+
+    def cookie_login(self) -> str:
+        """Log in through ``/wp-login.php`` and fetch a ``wp_rest`` nonce, as a browser would.
+
+        Uses the credential's account ``password`` (falling back to the application
+        password). Afterwards the client sends the session cookie and ``X-WP-Nonce`` instead
+        of Basic auth. Returns the nonce.
+        """
+        if self.credential is None:
+            raise ValueError("an anonymous client cannot log in")
+        secret = self.credential.password or self.credential.application_password
+        login = self.request(
+            "POST",
+            "/wp-login.php",
+            raw_path=True,
+            data={"log": self.credential.username, "pwd": secret, "rememberme": "forever"},
+            auth=None,
+            area="auth",
+        )
+        if login.status not in (200, 302, 303) or not self.session.cookies:
+            raise TransportError(
+                "cookie login failed: no session cookie\n" + login.exchange.describe()
+            )
+        nonce_response = self.request(
+            "GET",
+            "/wp-admin/admin-ajax.php",
+            raw_path=True,
+            params={"action": "rest-nonce"},
+            auth=None,
+            area="auth",
+        )
+        nonce = nonce_response.text.strip()
+        if nonce_response.status != 200 or not nonce or nonce == "0":
+            raise TransportError(
+                "could not obtain a wp_rest nonce\n" + nonce_response.exchange.describe()
+            )
+        register_secrets([nonce])
+        for cookie in self.session.cookies:
+            if cookie.value:
+                register_secrets([cookie.value])
+        self.nonce = nonce
+        return nonce
+
+
+def _describe_transport_error(exc: requests.RequestException, timeout: float) -> str:
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g} s (--request-timeout)"
+    if isinstance(exc, requests.ConnectionError):
+        text = str(exc)
+        if "Connection refused" in text or "Errno 111" in text:
+            return "connection refused"
+        if "Name or service not known" in text or "getaddrinfo" in text:
+            return "host name does not resolve"
+        if "RemoteDisconnected" in text or "Connection aborted" in text:
+            return "the server closed the connection without answering"
+        return f"connection failed ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {mask_text(str(exc))[:200]}"
+
+
+def probe(target_url: str, timeout: float) -> str | None:
+    """Return None if the target answers HTTP at all, else a one-line reason."""
+    parts = urlsplit(target_url)
+    if not parts.hostname:
+        return "no host in URL"
+    try:
+        requests.get(
+            target_url.rstrip("/") + "/wp-json/",
+            timeout=timeout,
+            allow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )
+    except requests.RequestException as exc:
+        return _describe_transport_error(exc, timeout)
+    return None

@@ -1,0 +1,158 @@
+"""Content for spaces, posts and replies, filled by faker and marked with the run prefix.
+
+Faker's own pytest fixture reseeds to 0 before every test, so two runs would write the
+same text; the run prefix in every name and title keeps runs (and their cleanup) apart.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from faker import Faker
+
+from .client import ApiResponse, JetonomyClient
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """``<prefix>-<n>``: unique within this process (with the run prefix: unique on the target)."""
+    return f"{prefix}-{next(_counter)}"
+
+
+def space_payload(prefix: str, faker: Faker, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": f"{unique(prefix)} {faker.catch_phrase()}"[:120],
+        "description": faker.sentence(nb_words=12),
+        "type": "discussion",
+        "visibility": "public",
+        "join_policy": "open",
+    }
+    body.update(overrides)
+    return body
+
+
+def post_payload(prefix: str, faker: Faker, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": f"{unique(prefix)} {faker.sentence(nb_words=6).rstrip('.')}"[:150],
+        "content": "".join(f"<p>{p}</p>" for p in faker.paragraphs(nb=2)),
+    }
+    body.update(overrides)
+    return body
+
+
+def reply_payload(prefix: str, faker: Faker, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"content": f"<p>{unique(prefix)} {faker.paragraph()}</p>"}
+    body.update(overrides)
+    return body
+
+
+class CreationError(AssertionError):
+    """The target refused to create something a fixture needs; says what was sent and got."""
+
+
+def created(response: ApiResponse, what: str) -> dict[str, Any]:
+    """The created object from a 200/201 response, or a CreationError naming the single cause."""
+    if response.status not in (200, 201):
+        raise CreationError(
+            f"could not create {what}: HTTP {response.status}\n" + response.exchange.describe()
+        )
+    try:
+        body = response.json()
+    except AssertionError:
+        raise CreationError(
+            f"could not create {what}: body is not JSON\n" + response.exchange.describe()
+        ) from None
+    if not isinstance(body, dict) or "id" not in body:
+        raise CreationError(
+            f"could not create {what}: body has no 'id'\n" + response.exchange.describe()
+        )
+    return body
+
+
+class Factory:
+    """Creates objects on the target and deletes them (newest first) at teardown."""
+
+    def __init__(self, prefix: str, faker: Faker) -> None:
+        self.prefix = prefix
+        self.faker = faker
+        self._cleanups: list[Callable[[], Any]] = []
+
+    def defer(self, cleanup: Callable[[], Any]) -> None:
+        self._cleanups.append(cleanup)
+
+    def cleanup(self) -> list[str]:
+        """Run every cleanup; return problems (a cleanup never raises into a teardown)."""
+        problems: list[str] = []
+        while self._cleanups:
+            action = self._cleanups.pop()
+            try:
+                response = action()
+            except AssertionError as exc:
+                problems.append(str(exc).splitlines()[0])
+                continue
+            if isinstance(response, ApiResponse) and response.status not in (
+                200,
+                202,
+                204,
+                404,
+                410,
+            ):
+                problems.append(
+                    f"cleanup {response.exchange.method} {response.exchange.url} -> {response.status}"
+                )
+        return problems
+
+
+class SpaceFactory(Factory):
+    """``jetonomy_space_factory(**fields)``: a new space, created by the admin client."""
+
+    def __init__(self, admin: JetonomyClient, prefix: str, faker: Faker) -> None:
+        super().__init__(prefix, faker)
+        self.admin = admin
+
+    def __call__(self, **fields: Any) -> dict[str, Any]:
+        response = self.admin.post("/spaces", json=space_payload(self.prefix, self.faker, **fields))
+        space = created(response, "a space")
+        self.defer(lambda: self.admin.delete(f"/spaces/{space['id']}"))
+        return space
+
+
+class PostFactory(Factory):
+    """``jetonomy_post_factory(space_id, client=None, **fields)``: a new post (admin by default)."""
+
+    def __init__(self, admin: JetonomyClient, prefix: str, faker: Faker) -> None:
+        super().__init__(prefix, faker)
+        self.admin = admin
+
+    def __call__(
+        self, space_id: int, client: JetonomyClient | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        author = client or self.admin
+        response = author.post(
+            f"/spaces/{space_id}/posts", json=post_payload(self.prefix, self.faker, **fields)
+        )
+        post = created(response, f"a post in space {space_id} as {author.identity}")
+        self.defer(lambda: self.admin.delete(f"/posts/{post['id']}"))
+        return post
+
+
+class ReplyFactory(Factory):
+    """``jetonomy_reply_factory(post_id, client=None, **fields)``: a new reply (admin by default)."""
+
+    def __init__(self, admin: JetonomyClient, prefix: str, faker: Faker) -> None:
+        super().__init__(prefix, faker)
+        self.admin = admin
+
+    def __call__(
+        self, post_id: int, client: JetonomyClient | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        author = client or self.admin
+        response = author.post(
+            f"/posts/{post_id}/replies", json=reply_payload(self.prefix, self.faker, **fields)
+        )
+        reply = created(response, f"a reply to post {post_id} as {author.identity}")
+        self.defer(lambda: self.admin.delete(f"/replies/{reply['id']}"))
+        return reply

@@ -1,0 +1,213 @@
+"""Command-line options, ini keys and environment variables, resolved in one place.
+
+Precedence is CLI > environment > ini > default. ``resolve_settings`` is the one function
+that turns a pytest ``Config`` into :class:`Settings`; on pytest-xdist workers the
+controller's resolved settings arrive through ``workerinput`` instead, so a value that
+only lives in an ini file is never lost on a worker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+GROUP = "jetonomy"
+GROUP_DESCRIPTION = "Jetonomy REST API conformance (pytest-jetonomy)"
+
+ENV_TARGET_URL = "JETONOMY_TARGET_URL"
+ENV_CREDENTIALS = "JETONOMY_CREDENTIALS"
+ENV_REQUEST_TIMEOUT = "JETONOMY_REQUEST_TIMEOUT"
+
+HELP_TARGET_URL = (
+    "Root URL of the server under test, e.g. https://example.org (the API is expected under "
+    "/wp-json/jetonomy/v1). Also ini 'target_url' and env JETONOMY_TARGET_URL; precedence "
+    "CLI > env > ini. Without it the embedded reference server is started."
+)
+HELP_CREDENTIALS = (
+    "TOML file with one table per role (admin, moderator, leader, regular, member, new_member), "
+    "each with 'username' and 'application_password'. Also ini 'jetonomy_credentials' and env "
+    "JETONOMY_CREDENTIALS. Per-role env overrides: JETONOMY_<ROLE>_USERNAME, "
+    "JETONOMY_<ROLE>_APPLICATION_PASSWORD."
+)
+HELP_REQUEST_TIMEOUT = (
+    "Timeout in seconds applied to every request sent to the target (default: 10). Also ini "
+    "'jetonomy_request_timeout' and env JETONOMY_REQUEST_TIMEOUT."
+)
+HELP_REFERENCE_WINDOW = (
+    "Rate-limit window in seconds of the embedded reference server (default: 5, so a run stays "
+    "short; the reference documents 60). Ignored with --target-url."
+)
+HELP_REFERENCE_LATENCY = (
+    "Delay in milliseconds the embedded reference server adds to every API request, to mimic "
+    "a PHP host (default: 0). Ignored with --target-url."
+)
+HELP_LIST_REQUIREMENTS = "List the requirement catalogue with the checks that cover it, then exit."
+
+DEFAULT_REQUEST_TIMEOUT = 10.0
+DEFAULT_REFERENCE_WINDOW = 5.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the plugin needs to know about the run, identical in every process."""
+
+    target_url: str | None
+    target_source: str
+    credentials_path: str | None
+    credentials_source: str
+    request_timeout: float
+    run_prefix: str
+    reference_window: float = DEFAULT_REFERENCE_WINDOW
+    reference_latency_ms: int = 0
+    embedded: bool = False
+    embedded_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def api_root(self) -> str:
+        assert self.target_url is not None, "target URL is resolved at session start"
+        return self.target_url.rstrip("/")
+
+    def with_embedded(self, url: str, credentials: dict[str, dict[str, str]]) -> Settings:
+        return replace(
+            self,
+            target_url=url,
+            target_source="embedded reference server",
+            embedded=True,
+            embedded_credentials=credentials,
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        return cls(**json.loads(text))
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup(GROUP, GROUP_DESCRIPTION)
+    group.addoption("--target-url", metavar="URL", default=None, help=HELP_TARGET_URL)
+    group.addoption("--credentials", metavar="FILE", default=None, help=HELP_CREDENTIALS)
+    group.addoption("--request-timeout", metavar="SECONDS", default=None, help=HELP_REQUEST_TIMEOUT)
+    group.addoption(
+        "--reference-window",
+        metavar="SECONDS",
+        type=float,
+        default=DEFAULT_REFERENCE_WINDOW,
+        help=HELP_REFERENCE_WINDOW,
+    )
+    group.addoption(
+        "--reference-latency-ms",
+        metavar="MS",
+        type=int,
+        default=0,
+        help=HELP_REFERENCE_LATENCY,
+    )
+    group.addoption(
+        "--list-requirements", action="store_true", default=False, help=HELP_LIST_REQUIREMENTS
+    )
+    parser.addini("target_url", HELP_TARGET_URL, default=None)
+    parser.addini("jetonomy_credentials", HELP_CREDENTIALS, default=None)
+    parser.addini("jetonomy_request_timeout", HELP_REQUEST_TIMEOUT, default=None)
+
+
+def _pick(config: pytest.Config, option: str, env: str, ini: str) -> tuple[Any, str]:
+    """Return (value, where it came from) with CLI > env > ini precedence."""
+    value = config.getoption(option)
+    if value not in (None, ""):
+        return value, f"--{option.replace('_', '-')}"
+    value = os.environ.get(env)
+    if value not in (None, ""):
+        return value, f"env {env}"
+    value = config.getini(ini)
+    if value not in (None, ""):
+        source = f"ini {ini}"
+        if config.inipath is not None:
+            source += f" in {config.inipath.name}"
+        return value, source
+    return None, "default"
+
+
+def validate_target_url(url: str, source: str) -> str:
+    """Return the URL without trailing slash, or raise a one-line UsageError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise pytest.UsageError(
+            f"jetonomy: target URL {url!r} (from {source}) is not an http:// or https:// URL "
+            "with a host, e.g. https://example.org"
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise pytest.UsageError(
+            f"jetonomy: target URL {url!r} (from {source}) has an invalid port"
+        ) from None
+    return url.rstrip("/")
+
+
+def _timeout(value: Any, source: str) -> float:
+    try:
+        timeout = float(value)
+    except (TypeError, ValueError):
+        raise pytest.UsageError(
+            f"jetonomy: request timeout {value!r} (from {source}) is not a number of seconds"
+        ) from None
+    if not timeout > 0:
+        raise pytest.UsageError(
+            f"jetonomy: request timeout {value!r} (from {source}) must be greater than 0"
+        )
+    return timeout
+
+
+def resolve_settings(config: pytest.Config) -> Settings:
+    """Resolve the run's settings; on an xdist worker, take the controller's."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and "jetonomy" in workerinput:
+        return Settings.from_json(workerinput["jetonomy"])
+
+    url, url_source = _pick(config, "target_url", ENV_TARGET_URL, "target_url")
+    if url is not None:
+        url = validate_target_url(str(url), url_source)
+    creds, creds_source = _pick(config, "credentials", ENV_CREDENTIALS, "jetonomy_credentials")
+    if creds is not None and creds_source.startswith("ini"):
+        # a relative credentials path in an ini file is relative to that file
+        creds = _relative_to_ini(config, str(creds))
+    timeout_raw, timeout_source = _pick(
+        config, "request_timeout", ENV_REQUEST_TIMEOUT, "jetonomy_request_timeout"
+    )
+    timeout = (
+        DEFAULT_REQUEST_TIMEOUT if timeout_raw is None else _timeout(timeout_raw, timeout_source)
+    )
+    window = float(config.getoption("reference_window"))
+    if not window > 0:
+        raise pytest.UsageError("jetonomy: --reference-window must be greater than 0")
+    latency = int(config.getoption("reference_latency_ms"))
+    if latency < 0:
+        raise pytest.UsageError("jetonomy: --reference-latency-ms must be 0 or more")
+    return Settings(
+        target_url=url,
+        target_source=url_source,
+        credentials_path=None if creds is None else str(creds),
+        credentials_source=creds_source,
+        request_timeout=timeout,
+        run_prefix=new_run_prefix(),
+        reference_window=window,
+        reference_latency_ms=latency,
+    )
+
+
+def _relative_to_ini(config: pytest.Config, path: str) -> str:
+    if os.path.isabs(path) or config.inipath is None:
+        return path
+    return str(config.inipath.parent / path)
+
+
+def new_run_prefix() -> str:
+    """A prefix unique to this run; everything the suite creates on a target carries it."""
+    return f"jtc-{secrets.token_hex(4)}"

@@ -1,0 +1,300 @@
+"""The WSGI application: WordPress style REST dispatch for the jetonomy/v1 namespace."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from .auth import ANONYMOUS, Authenticator, Identity
+from .config import ReferenceConfig
+from .context import Ctx, Result
+from .errors import (
+    ApiError,
+    forbidden,
+    internal_error,
+    invalid_json,
+    invalid_param,
+    no_route,
+    not_logged_in,
+    rate_limited,
+)
+from .ratelimit import RateLimiter, bucket_of
+from .routes import all_routes
+from .routes.moderation import active_ban
+from .routing import NAMESPACE, PUBLIC, build_map, namespace_index
+from .storage import Storage
+
+log = logging.getLogger("pytest_jetonomy.reference")
+
+JSON_TYPE = "application/json; charset=UTF-8"
+NS_PREFIX = f"/{NAMESPACE}"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_BODY_BYTES = 8 * 1024 * 1024
+_BRACKET_RE = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\]$")
+
+
+class ReferenceApp:
+    """A WSGI callable serving the reference API, wp-login.php and a small home page."""
+
+    def __init__(self, config: ReferenceConfig, db: Storage | None = None) -> None:
+        self.config = config
+        self.db = db or Storage(config.db_path)
+        self.auth = Authenticator(self.db)
+        self.limiter = RateLimiter(config.rate_window_seconds)
+        self.routes = all_routes()
+        self.url_map = build_map(self.routes)
+        self.index = namespace_index(self.routes)
+
+    # -- WSGI ---------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            response = self.handle(request)
+        except Exception:  # noqa: BLE001 - never leak a traceback to the client
+            log.exception("unexpected error outside the REST dispatcher")
+            response = self.json_response(internal_error().body(), 500, {})
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        path = request.path
+        if path in ("/", "/index.php"):
+            rest_route = request.args.get("rest_route")
+            if rest_route is None:
+                return self.home(request)
+            return self.rest(request, rest_route)
+        if path == "/wp-json" or path.startswith("/wp-json/"):
+            return self.rest(request, path[len("/wp-json") :])
+        if path == "/wp-login.php":
+            return self.auth.login_page(request)
+        if path == "/wp-admin/admin-ajax.php":
+            return self.auth.rest_nonce(request)
+        if path in ("/wp-admin", "/wp-admin/"):
+            return _html("Dashboard", "<p>Jetonomy reference server.</p>")
+        return _html("Not Found", "<p>Nothing here.</p>", 404)
+
+    # -- REST ---------------------------------------------------------------------------
+    def rest(self, request: Request, route: str) -> Response:
+        route = "/" + route.strip("/")
+        in_namespace = route == NS_PREFIX or route.startswith(NS_PREFIX + "/")
+        identity: Identity = ANONYMOUS
+        identity_error: ApiError | None = None
+        try:
+            identity = self.auth.identify(request)
+        except ApiError as err:
+            identity_error = err
+        limit_headers: dict[str, str] = {}
+        result: Result | None = None
+        if in_namespace:
+            if self.config.latency_ms > 0:
+                time.sleep(self.config.latency_ms / 1000.0)
+            decision = self.limiter.hit(*bucket_of(identity, request.remote_addr))
+            limit_headers = self.rate_limit_headers(decision.headers())
+            if not decision.allowed:
+                result = self.error_result(rate_limited(decision.reset))
+        if result is None:
+            try:
+                if identity_error is not None:
+                    raise identity_error
+                result = self.dispatch(request, route, identity, in_namespace)
+            except ApiError as err:
+                result = self.error_result(err)
+            except Exception:  # noqa: BLE001
+                log.exception("unexpected error handling %s %s", request.method, route)
+                result = self.error_result(internal_error())
+        return self.finish(request, result, limit_headers)
+
+    def dispatch(self, request: Request, route: str, identity: Identity, in_ns: bool) -> Result:
+        method = request.method.upper()
+        if method == "POST":
+            override = request.headers.get("X-HTTP-Method-Override") or request.args.get("_method")
+            if override and override.upper() in ("PUT", "PATCH", "DELETE"):
+                method = override.upper()
+        if not in_ns:
+            if route == "/" and method in ("GET", "HEAD"):
+                return Result(self.root_index(request))
+            raise no_route()
+        sub = route[len(NS_PREFIX) :] or "/"
+        if sub == "/":
+            if method not in ("GET", "HEAD"):
+                raise no_route()
+            return Result(self.index)
+        adapter = self.url_map.bind("reference", "/")
+        try:
+            endpoint, values = adapter.match(sub, method=method)
+        except HTTPException:
+            raise no_route() from None
+        spec = self.routes[int(endpoint)]
+        if spec.auth != PUBLIC and identity.anonymous:
+            raise not_logged_in()
+        if method in WRITE_METHODS and not identity.anonymous and not identity.is_admin:
+            if active_ban(self.db, identity.user_id) is not None:
+                raise forbidden("You are banned from this community.")
+        ctx = Ctx(
+            db=self.db,
+            config=self.config,
+            identity=identity,
+            request=request,
+            spec=spec,
+            params=self.params(request),
+            base_url=request.host_url,
+        )
+        out = spec.handler(ctx, **values)
+        return out if isinstance(out, Result) else Result(out)
+
+    # -- request parameters ---------------------------------------------------------------
+    def params(self, request: Request) -> dict[str, Any]:
+        """Query parameters, overridden by body parameters (JSON or form), like WordPress."""
+        params: dict[str, Any] = {}
+        for key in request.args.keys():
+            if key != "rest_route":
+                _put(params, key, request.args.getlist(key))
+        if request.content_length and request.content_length > MAX_BODY_BYTES:
+            raise invalid_param("body", "is too large")
+        mimetype = request.mimetype
+        if mimetype == "application/json" or mimetype.endswith("+json"):
+            data = request.get_data(cache=True)
+            if data.strip():
+                try:
+                    parsed = json.loads(data.decode("utf-8"))
+                except (ValueError, RecursionError, UnicodeDecodeError):
+                    raise invalid_json() from None
+                if not isinstance(parsed, dict):
+                    raise invalid_json("The JSON body must be an object.")
+                if not _clean(parsed):
+                    raise invalid_json("The JSON body contains invalid Unicode.")
+                params.update(parsed)
+        elif mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key in request.form.keys():
+                _put(params, key, request.form.getlist(key))
+        return params
+
+    # -- responses ------------------------------------------------------------------------
+    def error_result(self, err: ApiError) -> Result:
+        """The one place errors are rendered (fault variants hook in here)."""
+        return Result(err.body(), err.status, dict(err.headers))
+
+    def rate_limit_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        """The one place rate-limit headers are produced (fault variants hook in here)."""
+        return headers
+
+    def finish(self, request: Request, result: Result, extra: dict[str, str]) -> Response:
+        body, status, headers = result.body, result.status, {**result.headers, **extra}
+        fields = _fields_param(request)
+        if fields and status < 400 and body is not None:
+            body = _pick_fields(body, fields)
+        if "_envelope" in request.args:
+            body = {"body": body, "status": status, "headers": headers}
+            status = 200
+        return self.json_response(body, status, headers)
+
+    @staticmethod
+    def json_response(body: Any, status: int, headers: dict[str, str]) -> Response:
+        payload = b"" if body is None else json.dumps(body).encode("utf-8")
+        response = Response(payload, status=status, headers=headers)
+        response.headers["Content-Type"] = JSON_TYPE
+        return response
+
+    def root_index(self, request: Request) -> dict[str, Any]:
+        return {
+            "name": "Jetonomy Reference",
+            "description": "Reference implementation of the Jetonomy REST API",
+            "url": request.host_url.rstrip("/"),
+            "namespaces": [NAMESPACE],
+            "routes": self.index["routes"],
+        }
+
+    def home(self, request: Request) -> Response:
+        base = html.escape(request.host_url.rstrip("/"))
+        head = (
+            "<meta property='og:title' content='Jetonomy Reference Server'>"
+            "<meta property='og:description' content='A conformant implementation of the "
+            "Jetonomy REST API (jetonomy/v1) on SQLite.'>"
+            f"<meta property='og:image' content='{base}/jetonomy.png'>"
+            f"<meta property='og:url' content='{base}/'>"
+        )
+        api = f"{base}/wp-json/jetonomy/v1"
+        body = f"<p>The REST API lives at <a href='{api}'>{api}</a>.</p>"
+        return _html("Jetonomy Reference Server", body, head=head)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _html(title: str, body: str, status: int = 200, head: str = "") -> Response:
+    doc = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title>{head}</head>"
+        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
+    )
+    return Response(doc, status=status, mimetype="text/html")
+
+
+def _put(params: dict[str, Any], key: str, values: list[str]) -> None:
+    """PHP style keys: ``tags[]=a`` is a list, ``settings[k]=v`` an object."""
+    if key.endswith("[]") and len(key) > 2:
+        params[key[:-2]] = list(values)
+        return
+    match = _BRACKET_RE.match(key)
+    if match:
+        name, sub = match.groups()
+        target = params.get(name)
+        if not isinstance(target, dict):
+            target = params[name] = {}
+        target[sub] = values[-1]
+        return
+    params[key] = values[0] if len(values) == 1 else list(values)
+
+
+def _clean(value: Any) -> bool:
+    """False when a string (or key) cannot be encoded as UTF-8 (lone surrogates)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+def _fields_param(request: Request) -> list[str]:
+    raw = request.args.getlist("_fields") + request.args.getlist("_fields[]")
+    return [part.strip() for value in raw for part in value.split(",") if part.strip()]
+
+
+def _pick(obj: Any, paths: list[str]) -> Any:
+    if not isinstance(obj, dict):
+        return obj
+    wanted: dict[str, list[str]] = {}
+    for path in paths:
+        head, _, rest = path.partition(".")
+        wanted.setdefault(head, []).append(rest)
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key not in wanted:
+            continue
+        rests = wanted[key]
+        out[key] = value if "" in rests else _pick(value, rests)
+    return out
+
+
+def _pick_fields(body: Any, fields: list[str]) -> Any:
+    if isinstance(body, dict) and isinstance(body.get("data"), list) and "meta" in body:
+        return {**body, "data": [_pick(item, fields) for item in body["data"]]}
+    return _pick(body, fields)
+
+
+def create_app(config: ReferenceConfig | None = None) -> ReferenceApp:
+    return ReferenceApp(config or ReferenceConfig())

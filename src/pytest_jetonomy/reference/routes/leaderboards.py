@@ -1,0 +1,43 @@
+"""Leaderboards: users ranked by reputation within a period."""
+
+from __future__ import annotations
+
+from .. import clock, queries
+from .. import serializers as ser
+from ..context import Ctx, Result
+from ..pagination import paginate
+from ..params import Arg, cursor_args
+from ..routing import PUBLIC, route
+
+PERIOD_DAYS = {"all": None, "month": 30, "week": 7}
+
+
+@route(
+    "GET",
+    "/leaderboards",
+    auth=PUBLIC,
+    name="list",
+    args=[
+        *cursor_args(),
+        Arg("period", enum=tuple(PERIOD_DAYS), default="all"),
+    ],
+)
+def leaderboard(ctx: Ctx) -> Result:
+    period = ctx.args()["period"]
+    page = ctx.page()
+    days = PERIOD_DAYS[period]
+    scores = queries.reputations(ctx.db, clock.days_ago(days) if days else None)
+    users = ctx.db.all("SELECT * FROM users")
+    ranked = [(scores.get(int(u["id"]), 0), u) for u in users]
+    listing = paginate(
+        ranked,
+        lambda pair: (-pair[0], int(pair[1]["id"])),
+        page,
+        f"leaderboard:{period}",
+        lambda pair, position: {
+            "rank": position + 1,
+            "user": ser.author(pair[1]),
+            "reputation": pair[0],
+        },
+    )
+    return Result(listing.body(), headers=listing.headers)

@@ -1,0 +1,281 @@
+"""Posts: list, create, drafts, read, update, delete, close, pin, move, merge, link preview."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import clock, content, events, linkpreview, queries
+from .. import serializers as ser
+from ..context import Ctx, Result
+from ..errors import invalid_param, not_found
+from ..pagination import full_list, paginate
+from ..params import Arg, cursor_args
+from ..routing import AUTHOR_OR_MODERATOR, MODERATOR, PUBLIC, REQUIRED, route
+from ..storage import Row
+
+POST_SORTS = ("recent", "popular", "unanswered")
+
+
+def post_key(sort: str) -> Any:
+    """Total order of a post list (ties broken on id)."""
+    if sort == "popular":
+        return lambda r: (-(r["upvotes"] - r["downvotes"]), -clock.epoch(r["created_at"]), -r["id"])
+    if sort == "unanswered":
+        return lambda r: (1 if r["reply_count"] else 0, -clock.epoch(r["created_at"]), -r["id"])
+    return lambda r: (-r["is_pinned"], -clock.epoch(r["created_at"]), -r["id"])
+
+
+def list_posts(ctx: Ctx, rows: list[Row], sort: str, signature: str) -> Result:
+    listing = paginate(rows, post_key(sort), ctx.page(), signature, lambda r, _: r)
+    listing.items = ser.posts(ctx, listing.items)
+    return Result(listing.body(), headers=listing.headers)
+
+
+@route(
+    "GET",
+    "/spaces/<id:space_id>/posts",
+    auth=PUBLIC,
+    name="list",
+    args=[
+        *cursor_args(),
+        Arg("sort", enum=POST_SORTS, default="recent", description="recent, popular or unanswered"),
+    ],
+)
+def list_space_posts(ctx: Ctx, space_id: int) -> Result:
+    ctx.space(space_id)
+    sort = ctx.args()["sort"]
+    rows = ctx.db.all(
+        queries.POSTS_SELECT + " WHERE p.space_id = ? AND p.status = 'publish'", (space_id,)
+    )
+    rows = [row for row in rows if ctx.is_live(row)]
+    return list_posts(ctx, rows, sort, f"posts:{space_id}:{sort}")
+
+
+POST_WRITE_ARGS = [
+    Arg("tags", "array", items="string-or-integer", description="Tag slugs or ids."),
+    Arg("status", enum=("publish", "draft"), description="publish or draft"),
+]
+
+
+@route(
+    "POST",
+    "/spaces/<id:space_id>/posts",
+    auth=REQUIRED,
+    name="create",
+    args=[
+        Arg("title", required=True, max_length=300),
+        Arg("content", required=True),
+        *POST_WRITE_ARGS,
+        Arg("published_at", "date-time"),
+        Arg("captcha_token", required="conditional"),
+    ],
+)
+def create_post(ctx: Ctx, space_id: int) -> Result:
+    ctx.space(space_id)
+    args = ctx.args()
+    tags = content.check_tags(ctx.db, args.get("tags", []))
+    status = content.initial_status(ctx.identity, args.get("status") or "publish")
+    with ctx.db.transaction() as db:
+        now = clock.now_iso()
+        published = clock.iso(args["published_at"]) if args.get("published_at") else None
+        if published is None and status == "publish":
+            published = now
+        post_id = db.execute(
+            "INSERT INTO posts (space_id, author_id, title, content, status, created_at, "
+            "updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (space_id, ctx.user_id, args["title"], args["content"], status, now, now, published),
+        )
+        content.set_tags(db, post_id, tags)
+        if status == "publish":
+            events.post_published(db, post_id, ctx.user_id, space_id, args["title"])
+    return Result(ser.post(ctx, ctx.post(post_id)), 201)
+
+
+@route("GET", "/posts/drafts", auth=REQUIRED, name="drafts")
+def drafts(ctx: Ctx) -> Result:
+    rows = ctx.db.all(
+        queries.POSTS_SELECT + " WHERE p.author_id = ? AND p.status = 'draft' ORDER BY p.id DESC",
+        (ctx.user_id,),
+    )
+    rows = [row for row in rows if ctx.can_see_post(row)]
+    listing = full_list(ser.posts(ctx, rows))
+    return Result(listing.body(), headers=listing.headers)
+
+
+@route("GET", "/posts/<id:id>", auth=PUBLIC, name="get")
+def get_post(ctx: Ctx, id: int) -> Result:
+    return Result(ser.post(ctx, ctx.post(id)))
+
+
+@route(
+    "PATCH",
+    "/posts/<id:id>",
+    auth=AUTHOR_OR_MODERATOR,
+    name="update",
+    args=[
+        Arg("title", max_length=300),
+        Arg("content"),
+        *POST_WRITE_ARGS,
+    ],
+)
+def update_post(ctx: Ctx, id: int) -> Result:
+    post = ctx.post(id)
+    args = ctx.args()
+    tags = content.check_tags(ctx.db, args["tags"]) if "tags" in args else None
+    if "title" in args and not args["title"].strip():
+        raise invalid_param("title", "must not be empty")
+    ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
+    with ctx.db.transaction() as db:
+        now = clock.now_iso()
+        fields: dict[str, Any] = {k: args[k] for k in ("title", "content") if k in args}
+        new_status = _patched_status(ctx, post, args.get("status"))
+        if new_status != post["status"]:
+            fields["status"] = new_status
+            if new_status == "publish" and not post["published_at"]:
+                fields["published_at"] = now
+        fields["updated_at"] = now
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        db.execute(f"UPDATE posts SET {sets} WHERE id = ?", [*fields.values(), id])
+        if tags is not None:
+            content.set_tags(db, id, tags)
+        if new_status == "publish" and post["status"] != "publish":
+            events.post_published(
+                db,
+                id,
+                int(post["author_id"]),
+                int(post["space_id"]),
+                fields.get("title", post["title"]),
+            )
+    return Result(ser.post(ctx, ctx.post(id)))
+
+
+def _patched_status(ctx: Ctx, post: Row, wanted: str | None) -> str:
+    current = post["status"]
+    if wanted is None or wanted == current:
+        return str(current)
+    if wanted == "draft":
+        return "draft"
+    # wanted == "publish"
+    if ctx.identity.can_moderate:
+        return "publish"
+    if current in ("draft", "pending"):
+        author = ctx.db.one("SELECT trust_level FROM users WHERE id = ?", (post["author_id"],))
+        return "pending" if author and author["trust_level"] == "new_member" else "publish"
+    return str(current)
+
+
+@route("DELETE", "/posts/<id:id>", auth=AUTHOR_OR_MODERATOR, name="delete")
+def delete_post(ctx: Ctx, id: int) -> Result:
+    post = ctx.post(id)
+    ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
+    with ctx.db.transaction() as db:
+        content.delete_posts(db, [id])
+    return Result(ser.deleted(id))
+
+
+@route(
+    "POST",
+    "/posts/<id:id>/close",
+    auth=AUTHOR_OR_MODERATOR,
+    name="close",
+    args=[
+        Arg("closed", "boolean", default=True, description="false re-opens the post"),
+    ],
+)
+def close_post(ctx: Ctx, id: int) -> Result:
+    post = ctx.post(id)
+    closed = ctx.args()["closed"]
+    ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
+    with ctx.db.transaction() as db:
+        db.execute(
+            "UPDATE posts SET is_closed = ?, updated_at = ? WHERE id = ?",
+            (int(closed), clock.now_iso(), id),
+        )
+    return Result(ser.post(ctx, ctx.post(id)))
+
+
+@route("POST", "/posts/<id:id>/pin", auth=MODERATOR, name="pin")
+def pin_post(ctx: Ctx, id: int) -> Result:
+    ctx.post(id)
+    ctx.require(ctx.identity.can_moderate)
+    with ctx.db.transaction() as db:
+        db.execute("UPDATE posts SET is_pinned = 1 - is_pinned WHERE id = ?", (id,))
+    return Result(ser.post(ctx, ctx.post(id)))
+
+
+@route(
+    "POST",
+    "/posts/<id:id>/move",
+    auth=MODERATOR,
+    name="move",
+    args=[
+        Arg("target_space_id", "id", required=True),
+    ],
+)
+def move_post(ctx: Ctx, id: int) -> Result:
+    ctx.post(id)
+    target = ctx.args()["target_space_id"]
+    if queries.space_row(ctx.db, target) is None:
+        raise not_found("Target space")
+    ctx.require(ctx.identity.can_moderate)
+    with ctx.db.transaction() as db:
+        db.execute(
+            "UPDATE posts SET space_id = ?, updated_at = ? WHERE id = ?",
+            (target, clock.now_iso(), id),
+        )
+    return Result(ser.post(ctx, ctx.post(id)))
+
+
+@route(
+    "POST",
+    "/posts/<id:id>/merge",
+    auth=MODERATOR,
+    name="merge",
+    args=[
+        Arg("target_post_id", "id", required=True),
+    ],
+)
+def merge_post(ctx: Ctx, id: int) -> Result:
+    source = ctx.post(id)
+    target_id = ctx.args()["target_post_id"]
+    target = queries.post_row(ctx.db, target_id)
+    if target is None or not ctx.can_see_post(target):
+        raise not_found("Target post")
+    if target_id == id:
+        raise invalid_param("target_post_id", "must differ from the post being merged")
+    ctx.require(ctx.identity.can_moderate)
+    with ctx.db.transaction() as db:
+        if target["accepted_reply_id"] is None and source["accepted_reply_id"] is not None:
+            db.execute(
+                "UPDATE posts SET accepted_reply_id = ? WHERE id = ?",
+                (source["accepted_reply_id"], target_id),
+            )
+        else:
+            db.execute("UPDATE replies SET is_accepted = 0 WHERE post_id = ?", (id,))
+        db.execute("UPDATE posts SET accepted_reply_id = NULL WHERE id = ?", (id,))
+        db.execute("UPDATE replies SET post_id = ? WHERE post_id = ?", (target_id, id))
+        db.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (clock.now_iso(), target_id))
+        content.delete_posts(db, [id])
+    return Result(ser.post(ctx, ctx.post(target_id)))
+
+
+@route(
+    "GET",
+    "/link-preview",
+    auth=REQUIRED,
+    name="link_preview",
+    args=[
+        Arg("url", required=True, max_length=2048, description="http(s) URL to preview"),
+    ],
+)
+def link_preview(ctx: Ctx) -> Result:
+    url = ctx.args()["url"].strip()
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise invalid_param("url", "must be an http or https URL")
+    return Result(linkpreview.fetch(url))

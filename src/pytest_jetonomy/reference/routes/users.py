@@ -1,0 +1,78 @@
+"""Users: own profile (read, update), public profiles, a user's posts."""
+
+from __future__ import annotations
+
+from .. import clock, queries
+from .. import serializers as ser
+from ..context import Ctx, Result
+from ..errors import invalid_param, not_found
+from ..pagination import paginate
+from ..params import Arg, cursor_args
+from ..routing import PUBLIC, REQUIRED, route
+from .spaces import merge_settings
+
+
+@route("GET", "/users/me", auth=REQUIRED, name="me")
+def me(ctx: Ctx) -> Result:
+    return Result(ser.user_full(ctx, ctx.user(ctx.user_id)))
+
+
+@route(
+    "PATCH",
+    "/users/me",
+    auth=REQUIRED,
+    name="update_me",
+    args=[
+        Arg("display_name", max_length=250),
+        Arg("settings", "object", description="Merged into the existing settings"),
+    ],
+)
+def update_me(ctx: Ctx) -> Result:
+    user = ctx.user(ctx.user_id)
+    args = ctx.args()
+    if "display_name" in args and not args["display_name"].strip():
+        raise invalid_param("display_name", "must not be empty")
+    with ctx.db.transaction() as db:
+        if "display_name" in args:
+            db.execute(
+                "UPDATE users SET display_name = ? WHERE id = ?",
+                (args["display_name"].strip(), ctx.user_id),
+            )
+        if "settings" in args:
+            db.execute(
+                "UPDATE users SET settings = ? WHERE id = ?",
+                (merge_settings(user["settings"], args["settings"]), ctx.user_id),
+            )
+    return Result(ser.user_full(ctx, ctx.user(ctx.user_id)))
+
+
+@route("GET", "/users/<id:id>", auth=PUBLIC, name="get")
+def get_user(ctx: Ctx, id: int) -> Result:
+    return Result(ser.user_public(ctx, ctx.user(id)))
+
+
+@route("GET", "/users/by-login/<login>", auth=PUBLIC, name="by_login")
+def get_user_by_login(ctx: Ctx, login: str) -> Result:
+    row = ctx.db.one("SELECT * FROM users WHERE username = ? COLLATE NOCASE", (login,))
+    if row is None:
+        raise not_found("User")
+    return Result(ser.user_public(ctx, row))
+
+
+@route("GET", "/users/<id:id>/posts", auth=PUBLIC, name="posts", args=[*cursor_args()])
+def user_posts(ctx: Ctx, id: int) -> Result:
+    ctx.user(id)
+    rows = ctx.db.all(
+        queries.POSTS_SELECT + " WHERE p.author_id = ? AND p.status = 'publish'", (id,)
+    )
+    spaces = {int(s["id"]): s for s in ctx.db.all("SELECT * FROM spaces")}
+    rows = [r for r in rows if ctx.is_live(r) and ctx.can_see_space(spaces[int(r["space_id"])])]
+    listing = paginate(
+        rows,
+        lambda r: (-clock.epoch(r["created_at"]), -r["id"]),
+        ctx.page(),
+        f"user-posts:{id}",
+        lambda r, _: r,
+    )
+    listing.items = ser.posts(ctx, listing.items)
+    return Result(listing.body(), headers=listing.headers)

@@ -1,0 +1,55 @@
+"""The state of one run in one process: settings, identities, pacer, clients."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+
+from .client import JetonomyClient
+from .contract import Contract, load_contract
+from .credentials import ANONYMOUS, Credentials
+from .options import Settings
+from .pacing import Pacer
+
+RUN_KEY = pytest.StashKey["JetonomyRun"]()
+
+
+@dataclass
+class JetonomyRun:
+    settings: Settings
+    credentials: Credentials
+    pacer: Pacer
+    contract: Contract = field(default_factory=load_contract)
+    _clients: dict[str, JetonomyClient] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def target_url(self) -> str:
+        return self.settings.api_root
+
+    def has_role(self, role: str) -> bool:
+        return role == ANONYMOUS or role in self.credentials
+
+    def new_client(self, role: str) -> JetonomyClient:
+        """A fresh client (own cookie jar) acting as ``role``; shares the pacer."""
+        credential = None if role == ANONYMOUS else self.credentials[role]
+        return JetonomyClient(
+            self.target_url,
+            credential,
+            base_path=self.contract.base_path,
+            timeout=self.settings.request_timeout,
+            pacer=self.pacer,
+            list_shape=self.contract.list_shape,
+            identity=role,
+        )
+
+    def client(self, role: str) -> JetonomyClient:
+        """The shared client for ``role``; skips the calling test if the role has no credentials."""
+        if not self.has_role(role):
+            pytest.skip(self.credentials.missing_reason(role))
+        with self._lock:
+            if role not in self._clients:
+                self._clients[role] = self.new_client(role)
+            return self._clients[role]

@@ -1,0 +1,52 @@
+"""Run-wide resources created once, whichever xdist worker asks first.
+
+This is the FileLock pattern from pytest-xdist's documentation: the first process that
+needs a resource creates it under a lock and writes it as JSON next to the workers' temp
+directories; the others read it. A creation failure is stored too, so every dependent
+check fails with that single cause instead of each worker retrying. Teardown is not done
+here: the controller removes everything carrying the run prefix at session finish.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from filelock import FileLock
+
+ERROR_KEY = "__jetonomy_error__"
+
+
+class SharedResourceError(Exception):
+    """A run-wide resource could not be created; the message is the single cause."""
+
+
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory shared by the controller's workers (the parent of each worker's basetemp)."""
+    return tmp_path_factory.getbasetemp().parent
+
+
+def shared_resource(
+    tmp_path_factory: pytest.TempPathFactory,
+    run_prefix: str,
+    name: str,
+    create: Callable[[], Any],
+) -> Any:
+    """Return the JSON-serialisable resource ``name`` for this run, creating it at most once."""
+    path = shared_dir(tmp_path_factory) / f"{run_prefix}-{name}.json"
+    with FileLock(str(path) + ".lock"):
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            try:
+                data = create()
+            except (SharedResourceError, AssertionError, pytest.fail.Exception) as exc:
+                # a failed expectation or an unusable answer while creating it
+                data = {ERROR_KEY: str(exc)}
+            path.write_text(json.dumps(data), encoding="utf-8")
+    if isinstance(data, dict) and ERROR_KEY in data:
+        raise SharedResourceError(f"cannot set up '{name}' on the target: {data[ERROR_KEY]}")
+    return data

@@ -1,0 +1,94 @@
+"""The HTTP client's pacing, masking and transport errors, without a real target."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_jetonomy.client import JetonomyClient, TransportError
+from pytest_jetonomy.credentials import Credential
+from pytest_jetonomy.masking import mask_headers, mask_text, mask_url, register_secrets
+from pytest_jetonomy.pacing import Pacer
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_pacer_waits_for_the_reset_before_the_bucket_runs_dry() -> None:
+    clock = FakeClock()
+    pacer = Pacer(reserve=2, sleep=clock.sleep, clock=clock)
+    pacer.after("member", {"X-RateLimit-Remaining": "10", "X-RateLimit-Reset": "30"})
+    pacer.before("member")
+    assert clock.slept == []
+    pacer.after("member", {"X-RateLimit-Remaining": "2", "X-RateLimit-Reset": "7"})
+    pacer.before("member")
+    assert clock.slept == [pytest.approx(7.25)]
+    pacer.before("member")  # after the reset, the bucket is unknown again: no more waiting
+    assert len(clock.slept) == 1
+
+
+def test_pacer_ignores_unlimited_and_missing_headers() -> None:
+    clock = FakeClock()
+    pacer = Pacer(reserve=2, sleep=clock.sleep, clock=clock)
+    pacer.after("admin", {"X-RateLimit-Remaining": "-1", "X-RateLimit-Reset": "60"})
+    pacer.after("other", {})
+    pacer.before("admin")
+    pacer.before("other")
+    assert clock.slept == []
+
+
+def test_pacer_caps_requests_per_second() -> None:
+    clock = FakeClock()
+    pacer = Pacer(max_rps=4, sleep=clock.sleep, clock=clock)
+    for _ in range(3):
+        pacer.before("member")
+    assert clock.slept == [pytest.approx(0.25), pytest.approx(0.25)]
+
+
+def test_retry_delay_prefers_retry_after() -> None:
+    pacer = Pacer()
+    assert pacer.retry_delay({"Retry-After": "3", "X-RateLimit-Reset": "9"}) == pytest.approx(3.25)
+    assert pacer.retry_delay({"X-RateLimit-Reset": "9"}) == pytest.approx(9.25)
+
+
+def test_masking_headers_urls_and_text() -> None:
+    register_secrets(["s3cr3t-app-pass"])
+    assert mask_headers({"Authorization": "Basic abc", "X-WP-Nonce": "n", "Accept": "x"}) == {
+        "Authorization": "***",
+        "X-WP-Nonce": "***",
+        "Accept": "x",
+    }
+    assert "n0nce" not in mask_url("http://h/x?_wpnonce=n0nce&limit=2")
+    assert "limit=2" in mask_url("http://h/x?_wpnonce=n0nce&limit=2")
+    assert mask_text("pw is s3cr3t-app-pass") == "pw is ***"
+    assert "QWxh" not in mask_text("Authorization: Basic QWxhZGRpbjpvcGVu")
+    assert "abc" not in mask_text("Cookie: wordpress_logged_in_x=abc; other=1")
+
+
+def test_connection_refused_is_one_clear_line() -> None:
+    client = JetonomyClient("http://127.0.0.1:1", Credential("member", "m", "pw pw pw"), timeout=2)
+    with pytest.raises(TransportError) as info:
+        client.get("/spaces")
+    assert str(info.value) == (
+        "GET http://127.0.0.1:1/wp-json/jetonomy/v1/spaces as member: connection refused"
+    )
+
+
+def test_exchange_records_are_masked() -> None:
+    client = JetonomyClient(
+        "http://127.0.0.1:1", Credential("member", "m", "pw-pw-pw-pw"), timeout=2
+    )
+    with pytest.raises(TransportError):
+        client.post("/flags", json={"password": "hunter22", "reason": "x"})
+    exchange = client.history[-1]
+    assert exchange.request_headers["Authorization"] == "***"
+    assert exchange.request_body == {"password": "***", "reason": "x"}

@@ -1,0 +1,125 @@
+"""Options, their sources and precedence, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+SHOW_TARGET = """
+def test_show(jetonomy_target, jetonomy_run):
+    print("TARGET=" + jetonomy_target + " SOURCE=" + jetonomy_run.settings.target_source)
+"""
+
+
+def test_help_lists_the_option_group(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "*Jetonomy REST API conformance (pytest-jetonomy)*",
+            "*--target-url=URL*",
+            "*--credentials=FILE*",
+            "*--request-timeout=SECONDS*",
+            "*target_url (string)*",
+        ]
+    )
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://example.org", "http://", "http://host:99999"])
+def test_malformed_url_is_a_one_line_usage_error(pytester: pytest.Pytester, url: str) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    result = pytester.runpytest("--target-url", url)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert len(errors) == 1, result.stderr.str()
+    assert "jetonomy: target URL" in errors[0] and "--target-url" in errors[0]
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_unreachable_target_fails_once_at_start(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    result = pytester.runpytest("--target-url", "http://127.0.0.1:1", "--request-timeout", "2")
+    assert result.ret != 0
+    output = result.stdout.str() + result.stderr.str()
+    assert output.count("cannot reach the target http://127.0.0.1:1") == 1, output
+    assert "connection refused" in output
+    assert "Traceback" not in output
+    assert "passed" not in output and "failed" not in output
+
+
+def test_cli_beats_env_beats_ini(pytester: pytest.Pytester, reference_server, monkeypatch) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    pytester.makeini("[pytest]\ntarget_url = http://127.0.0.1:1\n")
+    monkeypatch.setenv("JETONOMY_TARGET_URL", reference_server.url)
+    # env beats ini (the ini URL is unreachable: the run passes only if env won)
+    result = pytester.runpytest("-s", "--credentials", str(reference_server.credentials_file))
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [f"target: {reference_server.url} (from env JETONOMY_TARGET_URL)", "*SOURCE=env*"]
+    )
+    # CLI beats env
+    monkeypatch.setenv("JETONOMY_TARGET_URL", "http://127.0.0.1:1")
+    result = pytester.runpytest(
+        "-s",
+        "--target-url",
+        reference_server.url,
+        "--credentials",
+        str(reference_server.credentials_file),
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"target: {reference_server.url} (from --target-url)"])
+
+
+def test_ini_target_reaches_xdist_workers(pytester: pytest.Pytester, reference_server) -> None:
+    """pytest-base-url #34: an ini-only value must not be lost on workers."""
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.parametrize("n", range(4))
+        def test_target(jetonomy_target, jetonomy_admin, n):
+            assert jetonomy_target == {reference_server.url!r}
+            assert jetonomy_admin.get("/users/me").status == 200
+        """
+    )
+    pytester.makeini(
+        f"[pytest]\ntarget_url = {reference_server.url}\n"
+        f"jetonomy_credentials = {reference_server.credentials_file}\n"
+    )
+    result = pytester.runpytest("-n", "2")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        [f"target: {reference_server.url} (from ini target_url in tox.ini)"]
+    )
+
+
+def test_embedded_server_is_the_default(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_me(jetonomy_target, jetonomy_admin):
+            assert jetonomy_target.startswith("http://127.0.0.1:")
+            assert jetonomy_admin.get("/users/me").json()["id"] > 0
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["target: embedded reference server at http://127.0.0.1:*"])
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3"])
+def test_bad_timeout_is_a_usage_error(pytester: pytest.Pytester, value: str) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    result = pytester.runpytest(f"--request-timeout={value}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [f"ERROR: jetonomy: request timeout '{value}' (from --request-timeout)*"]
+    )
+
+
+def test_timeout_applies_to_requests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_timeout(jetonomy_anonymous):
+            assert jetonomy_anonymous.timeout == 3.5
+        """
+    )
+    result = pytester.runpytest("--request-timeout", "3.5")
+    result.assert_outcomes(passed=1)
