@@ -82,6 +82,17 @@ class Call:
         return Call(self.endpoint, self.path, query, copy.deepcopy(self.body))
 
 
+UNDO = {
+    "spaces.create": "delete_created",
+    "categories.create": "delete_created",
+    "posts.create": "delete_created",
+    "replies.create": "delete_created",
+    "replies.split": "delete_created",
+    "moderation.ban": "unban",
+    "moderation.flag": "resolve_flag",
+}
+"""What the suite undoes after a successful example call (so a run leaves nothing behind)."""
+
 _DROP = object()
 DROP = _DROP
 """Pass as a value to ``with_body``/``with_query`` to remove a parameter."""
@@ -221,12 +232,14 @@ class Examples:
 
     def _make_ban(self) -> int:
         moderator = self.client("moderator")
-        user_id = self.user_id("leader")
+        user_id = self.user_id("new_member")
         response = moderator.post(
             "/moderation/ban", json={"user_id": user_id, "reason": "conformance check"}
         )
         if response.status not in (200, 201):
-            raise AssertionError("could not ban the leader user\n" + response.exchange.describe())
+            raise AssertionError(
+                "could not ban the new_member user\n" + response.exchange.describe()
+            )
         self.factory.defer(lambda: moderator.delete(f"/moderation/ban/{user_id}"))
         return user_id
 
@@ -286,6 +299,51 @@ class Examples:
         if name == "name":
             return f"{unique(self.prefix)} {faker.word()}"
         return faker.word()
+
+    def send(self, endpoint: Endpoint, role: str | None = None, **kwargs: Any) -> ApiResponse:
+        """Send the endpoint's example as ``role`` (default: the catalogue's caller).
+
+        Runs the endpoint's ``prepare`` examples first (e.g. cast a vote before removing it),
+        as the same caller, and registers the undo of what a successful call created.
+        """
+        client = self.client(role or endpoint.caller)
+        call = self.call(endpoint)
+        for endpoint_id in endpoint.raw.get("prepare", []):
+            prepared = self.run.contract.endpoint(endpoint_id)
+            response = self.call(prepared).send(client)
+            if response.status >= 300:
+                raise AssertionError(
+                    f"could not prepare {endpoint.label} with {prepared.label}: "
+                    f"HTTP {response.status}\n" + response.exchange.describe()
+                )
+        response = call.send(client, **kwargs)
+        if 200 <= response.status < 300:
+            self.undo_later(call, response)
+        return response
+
+    def undo_later(self, call: Call, response: ApiResponse) -> None:
+        """Register the cleanup of what a successful example call created."""
+        undo = UNDO.get(call.endpoint.id)
+        if undo is None:
+            return
+        admin = self.client("admin")
+        moderator = self.client("moderator") if self.run.has_role("moderator") else admin
+        body = response.json() if response.is_json else {}
+        created_id = body.get("id") if isinstance(body, dict) else None
+        request = call.body or {}
+        if undo == "delete_created" and created_id is not None:
+            path = {
+                "spaces.create": "/spaces",
+                "categories.create": "/categories",
+                "posts.create": "/posts",
+                "replies.split": "/posts",
+                "replies.create": "/replies",
+            }[call.endpoint.id]
+            self.factory.defer(lambda: admin.delete(f"{path}/{created_id}"))
+        elif undo == "unban":
+            self.factory.defer(lambda: moderator.delete(f"/moderation/ban/{request['user_id']}"))
+        elif undo == "resolve_flag" and created_id is not None:
+            self.factory.defer(lambda: moderator.post(f"/moderation/flags/{created_id}/resolve"))
 
     def call(self, endpoint: Endpoint) -> Call:
         """The endpoint's example request, resolved."""
