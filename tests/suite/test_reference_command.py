@@ -1,0 +1,86 @@
+"""The documented flow: `jetonomy-reference serve` in the background, then the suite against it
+with the target URL only in an ini file and two xdist workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pytest_jetonomy.contract import conformance_dir
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    port = _free_port()
+    credentials = tmp_path / "c.toml"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_jetonomy.reference",
+            "serve",
+            "--port",
+            str(port),
+            "--credentials-out",
+            str(credentials),
+            "--rate-window",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith(f"jetonomy-reference: serving http://127.0.0.1:{port}"), line
+        yield f"http://127.0.0.1:{port}", credentials
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+
+
+def test_suite_against_served_reference_with_ini_target_and_two_workers(
+    served, tmp_path: Path
+) -> None:
+    url, credentials = served
+    suite = tmp_path / "suite"
+    shutil.copytree(
+        conformance_dir(), suite / "conformance", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (suite / "pytest.ini").write_text(f"[pytest]\ntarget_url = {url}\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-n",
+            "2",
+            "-p",
+            "no:cacheprovider",
+            "--credentials",
+            str(credentials),
+            "conformance/test_endpoints.py",
+        ],
+        cwd=suite,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "JETONOMY_TARGET_URL": ""},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert f"target: {url} (from ini target_url in pytest.ini)" in output
+    assert " passed" in output and "failed" not in output, output[-2000:]

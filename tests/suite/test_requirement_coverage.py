@@ -1,0 +1,52 @@
+"""Every requirement of the catalogue is verified by at least one conformance check."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_jetonomy.contract import conformance_dir, load_contract
+from pytest_jetonomy.requirements import marker_ids
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory: pytest.TempPathFactory) -> list[pytest.Item]:
+    """Collect the conformance suite in-process (no test runs)."""
+    items: list[pytest.Item] = []
+
+    class Grab:
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            items.extend(session.items)
+
+    basetemp = tmp_path_factory.mktemp("collect")
+    code = pytest.main(
+        [
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--basetemp={basetemp}",
+            str(conformance_dir()),
+        ],
+        plugins=[Grab()],
+    )
+    assert code == 0, f"collecting the conformance suite failed with exit code {code}"
+    return items
+
+
+def test_every_requirement_has_a_check(collected: list[pytest.Item]) -> None:
+    covered = {rid for item in collected for rid in marker_ids(item)}
+    missing = sorted(set(load_contract().requirements) - covered)
+    assert not missing, f"requirements with no conformance check: {missing}"
+
+
+def test_every_check_names_a_requirement(collected: list[pytest.Item]) -> None:
+    unmarked = sorted({item.nodeid.split("[")[0] for item in collected if not marker_ids(item)})
+    assert not unmarked, f"conformance checks without a requirement marker: {unmarked}"
+
+
+def test_every_endpoint_is_exercised(collected: list[pytest.Item]) -> None:
+    labels = {e.label for e in load_contract().endpoints}
+    exercised = {label for item in collected for label in labels if f"[{label}" in item.nodeid}
+    assert exercised == labels, (
+        f"endpoints no check is parametrised with: {sorted(labels - exercised)}"
+    )
