@@ -244,7 +244,7 @@ class JetonomyClient:
         pace: bool = True,
         allow_redirects: bool = False,
         auth: Any = "default",
-        area: str = "other",
+        area: str | None = None,
     ) -> ApiResponse:
         """Send one request and return the response; never raises for an HTTP status.
 
@@ -287,7 +287,7 @@ class JetonomyClient:
                     f"{method} {exchange.url} as {self.identity}: {exchange.error}"
                 ) from None
             self._complete(exchange, raw)
-            STATS.add(f"area:{area}")
+            STATS.add(f"area:{area or _current_area()}")
             STATS.add("requests")
             self.pacer.after(self.identity, raw.headers)
             if raw.status_code == 429 and pace and attempts_429 < 2:
@@ -389,6 +389,14 @@ class JetonomyClient:
                 register_secrets([cookie.value])
         self.nonce = nonce
         return nonce
+
+
+def _current_area() -> str:
+    """The requirement area of the running check (for request counts), or 'setup'."""
+    from .requirements import current
+
+    running = current()
+    return running[0].area if running else "setup"
 
 
 def _describe_transport_error(exc: requests.RequestException, timeout: float) -> str:

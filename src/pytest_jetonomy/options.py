@@ -48,6 +48,19 @@ HELP_REFERENCE_LATENCY = (
     "a PHP host (default: 0). Ignored with --target-url."
 )
 HELP_LIST_REQUIREMENTS = "List the requirement catalogue with the checks that cover it, then exit."
+HELP_REPORT_JSON = (
+    "Write the certification report as JSON (format pytest-jetonomy-report/1, see "
+    "docs/report-format.md) to FILE."
+)
+HELP_REPORT_HTML = "Write the certification report as one self-contained HTML page to FILE."
+HELP_BASELINE = (
+    "TOML file of known failures by requirement ID, each with a reason: listed failures do "
+    "not fail the run."
+)
+HELP_STRICT_BASELINE = (
+    "Fail the run when a baseline entry is no longer needed (its requirement passes)."
+)
+HELP_WRITE_BASELINE = "Write the failed requirements of this run to FILE as a baseline to fill in."
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
 DEFAULT_REFERENCE_WINDOW = 5.0
@@ -112,6 +125,14 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption(
         "--list-requirements", action="store_true", default=False, help=HELP_LIST_REQUIREMENTS
     )
+    report = parser.getgroup(GROUP)
+    report.addoption("--conformance-report", metavar="FILE", default=None, help=HELP_REPORT_JSON)
+    report.addoption("--conformance-html", metavar="FILE", default=None, help=HELP_REPORT_HTML)
+    report.addoption("--baseline", metavar="FILE", default=None, help=HELP_BASELINE)
+    report.addoption(
+        "--strict-baseline", action="store_true", default=False, help=HELP_STRICT_BASELINE
+    )
+    report.addoption("--write-baseline", metavar="FILE", default=None, help=HELP_WRITE_BASELINE)
     parser.addini("target_url", HELP_TARGET_URL, default=None)
     parser.addini("jetonomy_credentials", HELP_CREDENTIALS, default=None)
     parser.addini("jetonomy_request_timeout", HELP_REQUEST_TIMEOUT, default=None)

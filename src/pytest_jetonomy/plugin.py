@@ -14,6 +14,7 @@ import pytest
 
 from . import expect
 from . import requirements as _requirements
+from .baseline import BaselineError, load_baseline, write_baseline
 from .cleanup import sweep
 from .client import STATS, TransportError, probe
 from .contract import load_contract
@@ -21,11 +22,17 @@ from .credentials import CredentialsError, load_credentials
 from .fixtures import *  # noqa: F403 - fixtures are registered from this module
 from .options import Settings, add_options, resolve_settings
 from .pacing import Pacer
+from .report import RunInfo, build_document, now, summary_lines, write_json
+from .results import NOT_CERTIFIED, ResultBook, verdict
 from .run import RUN_KEY, JetonomyRun
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 EMBEDDED_KEY = pytest.StashKey[Any]()
 EVIDENCE_KEY = pytest.StashKey[list]()
+BOOK_KEY = pytest.StashKey[ResultBook]()
+BASELINE_KEY = pytest.StashKey[dict]()
+STARTED_KEY = pytest.StashKey[Any]()
+OUTCOME_KEY = pytest.StashKey[dict]()
 
 RATELIMIT_GROUP_MARKER = "jetonomy_exhausts_rate_limit"
 RATELIMIT_GROUP_HELP = (
@@ -47,6 +54,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _requirements.MARKER_HELP)
     config.addinivalue_line("markers", RATELIMIT_GROUP_HELP)
     config.stash[SETTINGS_KEY] = resolve_settings(config)
+    config.stash[BOOK_KEY] = ResultBook()
+    config.stash[STARTED_KEY] = now()
+    baseline_path = config.getoption("baseline")
+    if baseline_path:
+        try:
+            config.stash[BASELINE_KEY] = load_baseline(baseline_path, load_contract())
+        except BaselineError as exc:
+            raise pytest.UsageError(f"jetonomy: baseline: {exc}") from None
+    if not _is_worker(config):
+        config.pluginmanager.register(ReportCollector(config), "jetonomy-report")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "jetonomy-xdist")
 
@@ -59,6 +76,14 @@ class XdistHooks:
         # Workers re-parse the command line but would lose ini/env-derived and computed
         # values (pytest-base-url #34); hand them the controller's resolved settings.
         node.workerinput["jetonomy"] = node.config.stash[SETTINGS_KEY].to_json()
+
+    @pytest.hookimpl
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        # request counts of the worker, for the controller's summary and report
+        for key, value in (
+            (getattr(node, "workeroutput", {}) or {}).get("jetonomy_stats", {}).items()
+        ):
+            STATS.counts[key] += value
 
 
 def _workers(config: pytest.Config) -> int:
@@ -178,7 +203,103 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
         yield
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    requirements = _requirements.of_item(item)
+    if not requirements:
+        return
+    if report.when == "call" and report.failed:
+        report.jetonomy_evidence = item.stash.get(EVIDENCE_KEY, [])
+    baseline = item.config.stash.get(BASELINE_KEY, {})
+    if report.failed and baseline and all(r.id in baseline for r in requirements):
+        reason = "; ".join(f"{r.id}: {baseline[r.id]}" for r in requirements)
+        report.jetonomy_baselined = reason
+        report.outcome = "skipped"
+        report.wasxfail = f"known failure (baseline) {reason}"
+
+
+class ReportCollector:
+    """On the controller (or single process): every test report goes into the result book."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.config.stash[BOOK_KEY].add(report)
+        if report.failed and not any(name == "requirement" for name, _ in report.user_properties):
+            self.config.stash.setdefault(OUTCOME_KEY, {})["other_failures"] = True
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _finish_report(session)
+    _sweep(session)
+    config = session.config
+    if _is_worker(config) and hasattr(config, "workeroutput"):
+        config.workeroutput["jetonomy_stats"] = dict(STATS.counts)
+
+
+def _finish_report(session: pytest.Session) -> None:
+    config = session.config
+    book = config.stash.get(BOOK_KEY, None)
+    run = config.stash.get(RUN_KEY, None)
+    if _is_worker(config) or book is None or run is None or not book.tests:
+        return
+    contract = load_contract()
+    baseline = config.stash.get(BASELINE_KEY, {})
+    results = book.requirement_results(contract, baseline)
+    stale = [r.id for r in results if r.id in baseline and r.status == "passed"]
+    the_verdict = verdict(results, stale)
+    settings = run.settings
+    info = RunInfo(
+        target=settings.target_url or "",
+        target_source=settings.target_source,
+        embedded=settings.embedded,
+        started_at=config.stash[STARTED_KEY],
+        finished_at=now(),
+        run_prefix=settings.run_prefix,
+        workers=_workers(config),
+        selection=" ".join(config.invocation_params.args) or "(whole suite)",
+    )
+    document = build_document(info, contract, results, the_verdict)
+    state = config.stash.setdefault(OUTCOME_KEY, {})
+    state["lines"] = summary_lines(info, contract, results, the_verdict)
+    if config.getoption("conformance_report"):
+        write_json(config.getoption("conformance_report"), document)
+    if config.getoption("conformance_html"):
+        from .html_report import write_html
+
+        write_html(
+            config.getoption("conformance_html"), document, [e.label for e in contract.endpoints]
+        )
+    if config.getoption("write_baseline"):
+        failed = [(r.id, r.title) for r in results if r.status == "failed"]
+        count = write_baseline(config.getoption("write_baseline"), failed, info.target)
+        state["lines"].append(
+            f"baseline with {count} failed requirement(s) written to {config.getoption('write_baseline')}"
+        )
+    # exit status: 0 when conformant after the baseline, 1 otherwise
+    if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return
+    skipped_must = [
+        rid
+        for rid in the_verdict.must_unverified
+        if next(r for r in results if r.id == rid).status == "skipped"
+    ]
+    failing = bool(
+        the_verdict.must_failed
+        or (the_verdict.label == NOT_CERTIFIED and skipped_must)
+        or state.get("other_failures")
+        or (stale and config.getoption("strict_baseline"))
+    )
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED if failing else pytest.ExitCode.OK
+
+
+def _sweep(session: pytest.Session) -> None:
     config = session.config
     run = config.stash.get(RUN_KEY, None)
     if run is None or _is_worker(config) or not run.has_role("admin"):
@@ -197,6 +318,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    lines = config.stash.get(OUTCOME_KEY, {}).get("lines")
+    if lines:
+        terminalreporter.write_sep("=", "Jetonomy conformance")
+        for line in lines:
+            terminalreporter.write_line(line)
+        return
     if STATS.counts.get("unintended_429"):
         terminalreporter.write_line(
             f"jetonomy: {STATS.counts['unintended_429']} request(s) met a 429 outside the "

@@ -1,0 +1,203 @@
+"""``--conformance-html FILE.html``: one self-contained page (no script, no external asset).
+
+It shows the verdict, a bar per area, a matrix of endpoints x check kinds coloured by
+result, and every failure with its evidence (masked).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from .masking import mask_text
+from .results import AREAS
+
+COLOURS = {
+    "passed": "#2e7d32",
+    "failed": "#c62828",
+    "error": "#c62828",
+    "skipped": "#9e9e9e",
+    "baselined": "#ef6c00",
+    "not-run": "#e0e0e0",
+}
+VERDICT_COLOURS = {
+    "CONFORMANT": "#2e7d32",
+    "CONFORMANT WITH WARNINGS": "#ef6c00",
+    "NOT CONFORMANT": "#c62828",
+    "NOT CERTIFIED": "#6d4c41",
+}
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#212121;background:#fafafa}
+header{padding:20px 28px;color:#fff}
+header h1{margin:0 0 4px;font-size:22px}
+header p{margin:2px 0;opacity:.92}
+main{padding:8px 28px 40px}
+h2{font-size:17px;margin:26px 0 10px}
+.meta td{padding:2px 12px 2px 0;color:#424242}
+.bars{display:grid;grid-template-columns:120px 1fr 170px;gap:6px 12px;align-items:center;max-width:980px}
+.bar{display:flex;height:18px;border-radius:3px;overflow:hidden;background:#eee}
+.bar span{display:block;height:100%}
+.legend span{display:inline-block;margin-right:14px}
+.legend i{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+table.matrix{border-collapse:collapse;font-size:12px}
+table.matrix th{font-weight:600;text-align:left;padding:3px 6px;white-space:nowrap}
+table.matrix th.kind{writing-mode:vertical-rl;transform:rotate(180deg);height:150px;vertical-align:bottom}
+table.matrix td{width:18px;height:18px;border:1px solid #fff;padding:0}
+table.matrix td.ep{width:auto;padding:0 8px 0 0;white-space:nowrap;font-family:ui-monospace,monospace}
+.failure{background:#fff;border:1px solid #e0e0e0;border-left:4px solid #c62828;border-radius:4px;padding:10px 14px;margin:10px 0;max-width:1100px}
+.failure.should{border-left-color:#ef6c00}
+.failure h3{margin:0 0 6px;font-size:14px}
+pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:8px;border-radius:3px;font-size:12px;margin:6px 0}
+.muted{color:#757575}
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _bar(counts: dict[str, int]) -> str:
+    total = sum(counts.values()) or 1
+    parts = []
+    for status in ("passed", "failed", "baselined", "skipped", "not-run"):
+        n = counts.get(status, 0)
+        if n:
+            parts.append(
+                f'<span title="{n} {status}" style="width:{100 * n / total:.2f}%;'
+                f'background:{COLOURS[status]}"></span>'
+            )
+    return '<div class="bar">' + "".join(parts) + "</div>"
+
+
+def _matrix(document: dict[str, Any], endpoints: list[str]) -> str:
+    cells: dict[tuple[str, str], str] = {}
+    kinds: list[str] = []
+    rank = {"passed": 0, "not-run": 0, "skipped": 1, "baselined": 2, "failed": 3, "error": 3}
+    for requirement in document["requirements"]:
+        for test in requirement["tests"]:
+            nodeid = test["nodeid"]
+            if "[" not in nodeid:
+                continue
+            function = nodeid.split("::")[-1].split("[")[0]
+            param = nodeid.split("[", 1)[1].rstrip("]")
+            label = next((e for e in endpoints if param == e or param.startswith(e + "-")), None)
+            if label is None:
+                continue
+            kind = function.removeprefix("test_").replace("_", " ")
+            if kind not in kinds:
+                kinds.append(kind)
+            previous = cells.get((label, kind))
+            if previous is None or rank[test["outcome"]] > rank[previous]:
+                cells[(label, kind)] = test["outcome"]
+    if not kinds:
+        return '<p class="muted">No endpoint-parametrised checks ran.</p>'
+    head = "<tr><th></th>" + "".join(f'<th class="kind">{_e(k)}</th>' for k in kinds) + "</tr>"
+    rows = []
+    for label in endpoints:
+        tds = []
+        for kind in kinds:
+            outcome = cells.get((label, kind))
+            if outcome is None:
+                tds.append("<td></td>")
+            else:
+                tds.append(
+                    f'<td title="{_e(label)}: {_e(kind)}: {outcome}" '
+                    f'style="background:{COLOURS.get(outcome, "#e0e0e0")}"></td>'
+                )
+        rows.append(f'<tr><td class="ep">{_e(label)}</td>{"".join(tds)}</tr>')
+    return f'<table class="matrix">{head}{"".join(rows)}</table>'
+
+
+def _failures(document: dict[str, Any]) -> str:
+    blocks = []
+    for requirement in document["requirements"]:
+        if requirement["status"] not in ("failed", "baselined"):
+            continue
+        for test in requirement["tests"]:
+            if test["outcome"] not in ("failed", "error", "baselined"):
+                continue
+            evidence = ""
+            for item in test.get("evidence") or []:
+                exchange = item.get("exchange") or {}
+                evidence += (
+                    "<pre>"
+                    + _e(
+                        f"expected: {item.get('expected')}\n"
+                        + (f"problem:  {item['problem']}\n" if item.get("problem") else "")
+                        + (
+                            f"sent:     {exchange.get('method')} {exchange.get('url')} as {exchange.get('identity')}\n"
+                            f"body:     {json.dumps(exchange.get('request_body'))[:500]}\n"
+                            f"got:      {exchange.get('status')} {exchange.get('response_excerpt')}"
+                            if exchange
+                            else ""
+                        )
+                    )
+                    + "</pre>"
+                )
+            if not evidence and test.get("message"):
+                evidence = f"<pre>{_e(test['message'][-2500:])}</pre>"
+            known = (
+                f'<p class="muted">Known failure (baseline): {_e(requirement["baseline_reason"])}</p>'
+                if requirement["status"] == "baselined"
+                else ""
+            )
+            level_class = "should" if requirement["level"] == "SHOULD" else ""
+            blocks.append(
+                f'<div class="failure {level_class}"><h3>{_e(requirement["id"])} '
+                f"{_e(requirement['level'])}: {_e(requirement['title'])}</h3>"
+                f'<p class="muted">reference: {_e(requirement["section"])} &middot; check: '
+                f"<code>{_e(test['nodeid'])}</code></p>{known}{evidence}</div>"
+            )
+    return "".join(blocks) or "<p>No failures.</p>"
+
+
+def render(document: dict[str, Any], endpoints: list[str]) -> str:
+    verdict = document["verdict"]
+    colour = VERDICT_COLOURS.get(verdict["label"], "#424242")
+    by_area = document["summary"]["by_area"]
+    bars = []
+    for area in AREAS:
+        counts = by_area.get(area) or {}
+        if not counts:
+            continue
+        text = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if n)
+        bars.append(f"<div>{_e(area)}</div>{_bar(counts)}<div class='muted'>{_e(text)}</div>")
+    legend = "".join(
+        f'<span><i style="background:{c}"></i>{_e(s)}</span>'
+        for s, c in COLOURS.items()
+        if s != "error"
+    )
+    target = document["target"]
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Jetonomy conformance: {_e(verdict["label"])}</title>
+<style>{CSS}</style></head>
+<body>
+<header style="background:{colour}">
+<h1>{_e(verdict["label"])}</h1>
+<p>{_e(verdict["line"])}</p>
+</header>
+<main>
+<table class="meta">
+<tr><td>target</td><td>{_e(target["url"])} ({_e("embedded reference server" if target["embedded_reference_server"] else target["source"])})</td></tr>
+<tr><td>suite</td><td>{_e(document["suite"]["name"])} {_e(document["suite"]["version"])}</td></tr>
+<tr><td>contract</td><td>{_e(document["contract"]["title"])} {_e(document["contract"]["version"])}</td></tr>
+<tr><td>run</td><td>{_e(document["started_at"])} to {_e(document["finished_at"])} ({_e(document["duration_seconds"])} s), {_e(target["workers"])} worker(s), selection: {_e(target["selection"])}</td></tr>
+</table>
+<h2>Requirements by area</h2>
+<p class="legend">{legend}</p>
+<div class="bars">{"".join(bars)}</div>
+<h2>Endpoints &times; checks</h2>
+{_matrix(document, endpoints)}
+<h2>Failures</h2>
+{_failures(document)}
+</main></body></html>
+"""
+    return mask_text(page)
+
+
+def write_html(path: str, document: dict[str, Any], endpoints: list[str]) -> None:
+    Path(path).write_text(render(document, endpoints), encoding="utf-8")

@@ -1,0 +1,121 @@
+"""The certification report: terminal summary and ``--conformance-report FILE.json``.
+
+The JSON document (format ``pytest-jetonomy-report/1``) is stable and documented in
+``docs/report-format.md``. It holds no secret: evidence is masked when recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .client import STATS
+from .contract import Contract
+from .masking import mask_text
+from .results import AREAS, RequirementResult, Verdict, area_counts
+
+FORMAT = "pytest-jetonomy-report/1"
+
+
+@dataclass
+class RunInfo:
+    target: str
+    target_source: str
+    embedded: bool
+    started_at: datetime
+    finished_at: datetime
+    run_prefix: str
+    workers: int
+    selection: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.target,
+            "source": self.target_source,
+            "embedded_reference_server": self.embedded,
+            "run_prefix": self.run_prefix,
+            "workers": self.workers,
+            "selection": self.selection,
+        }
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def build_document(
+    info: RunInfo, contract: Contract, results: list[RequirementResult], verdict: Verdict
+) -> dict[str, Any]:
+    counts = area_counts(results)
+    return {
+        "format": FORMAT,
+        "suite": {"name": "pytest-jetonomy", "version": __version__},
+        "contract": {
+            "title": contract.meta.get("title", "Jetonomy REST API"),
+            "version": contract.version,
+        },
+        "target": info.to_dict(),
+        "started_at": info.started_at.isoformat(timespec="seconds"),
+        "finished_at": info.finished_at.isoformat(timespec="seconds"),
+        "duration_seconds": round((info.finished_at - info.started_at).total_seconds(), 1),
+        "verdict": verdict.to_dict(),
+        "summary": {
+            "requirements": len(results),
+            "by_area": {area: dict(counts.get(area, {})) for area in counts},
+            "by_level": {
+                level: _status_counts([r for r in results if r.level == level])
+                for level in ("MUST", "SHOULD")
+            },
+            "requests": dict(sorted(STATS.counts.items())),
+        },
+        "requirements": [r.to_dict() for r in results],
+    }
+
+
+def _status_counts(results: list[RequirementResult]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    return counts
+
+
+def write_json(path: str, document: dict[str, Any]) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    Path(path).write_text(mask_text(text) + "\n", encoding="utf-8")
+
+
+def summary_lines(
+    info: RunInfo, contract: Contract, results: list[RequirementResult], verdict: Verdict
+) -> list[str]:
+    counts = area_counts(results)
+    lines = [
+        f"target: {info.target} ({'embedded reference server' if info.embedded else 'from ' + info.target_source})",
+        f"suite: pytest-jetonomy {__version__}; contract: Jetonomy REST API {contract.version}",
+        f"{'area':<13}{'passed':>8}{'failed':>8}{'skipped':>9}{'known':>7}{'not run':>9}",
+    ]
+    for area in AREAS:
+        c = counts.get(area)
+        if not c:
+            continue
+        lines.append(
+            f"{area:<13}{c['passed']:>8}{c['failed']:>8}{c['skipped']:>9}"
+            f"{c['baselined']:>7}{c['not-run']:>9}"
+        )
+    requests = STATS.counts.get("requests", 0)
+    if requests:
+        lines.append(
+            f"requests sent: {requests}"
+            + (
+                f", {STATS.counts['unintended_429']} unintended 429"
+                if STATS.counts.get("unintended_429")
+                else ""
+            )
+        )
+    for rid in verdict.stale_baseline:
+        lines.append(f"baseline entry no longer needed: {rid} now passes")
+    lines.append(verdict.line)
+    return lines
