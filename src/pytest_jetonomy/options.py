@@ -47,6 +47,13 @@ HELP_REFERENCE_LATENCY = (
     "Delay in milliseconds the embedded reference server adds to every API request, to mimic "
     "a PHP host (default: 0). Ignored with --target-url."
 )
+HELP_REFERENCE_FAULT = (
+    "Switch on a fault variant of the embedded reference server (repeatable; "
+    "`jetonomy-reference faults` lists them). For proving that checks can fail."
+)
+HELP_REQUIREMENT = (
+    "Run only the checks of this requirement ID (repeatable), e.g. --requirement JT-PAGE-004."
+)
 HELP_LIST_REQUIREMENTS = "List the requirement catalogue with the checks that cover it, then exit."
 HELP_REPORT_JSON = (
     "Write the certification report as JSON (format pytest-jetonomy-report/1, see "
@@ -78,6 +85,7 @@ class Settings:
     run_prefix: str
     reference_window: float = DEFAULT_REFERENCE_WINDOW
     reference_latency_ms: int = 0
+    reference_faults: tuple[str, ...] = ()
     embedded: bool = False
     embedded_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -121,6 +129,12 @@ def add_options(parser: pytest.Parser) -> None:
         type=int,
         default=0,
         help=HELP_REFERENCE_LATENCY,
+    )
+    group.addoption(
+        "--reference-fault", action="append", default=[], metavar="NAME", help=HELP_REFERENCE_FAULT
+    )
+    group.addoption(
+        "--requirement", action="append", default=[], metavar="ID", help=HELP_REQUIREMENT
     )
     group.addoption(
         "--list-requirements", action="store_true", default=False, help=HELP_LIST_REQUIREMENTS
@@ -220,6 +234,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
         run_prefix=new_run_prefix(),
         reference_window=window,
         reference_latency_ms=latency,
+        reference_faults=tuple(config.getoption("reference_fault") or ()),
     )
 
 

@@ -102,7 +102,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         if settings.target_url is None:
             from .embedded import start_embedded
 
-            embedded = start_embedded(settings.reference_window, settings.reference_latency_ms)
+            try:
+                embedded = start_embedded(
+                    settings.reference_window,
+                    settings.reference_latency_ms,
+                    settings.reference_faults,
+                )
+            except ValueError as exc:
+                raise pytest.UsageError(f"jetonomy: --reference-fault: {exc}") from None
             config.stash[EMBEDDED_KEY] = embedded
             settings = settings.with_embedded(embedded.url, embedded.credentials)
         else:
@@ -136,6 +143,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         target += f" (rate-limit window {settings.reference_window:g} s"
         if settings.reference_latency_ms:
             target += f", latency {settings.reference_latency_ms} ms"
+        if settings.reference_faults:
+            target += f", FAULTS: {', '.join(settings.reference_faults)}"
         target += ")"
     else:
         target = f"target: {settings.target_url} (from {settings.target_source})"
@@ -151,6 +160,17 @@ def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     _requirements.attach(items, load_contract())
+    wanted = set(config.getoption("requirement") or ())
+    if wanted:
+        unknown = sorted(wanted - set(load_contract().requirements))
+        if unknown:
+            raise pytest.UsageError(f"jetonomy: --requirement: unknown ID(s) {', '.join(unknown)}")
+        keep = [i for i in items if wanted & {r.id for r in _requirements.of_item(i)}]
+        kept = {id(i) for i in keep}
+        dropped = [i for i in items if id(i) not in kept]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
     for item in items:
         if item.get_closest_marker(RATELIMIT_GROUP_MARKER) is not None:
             item.add_marker(pytest.mark.xdist_group("jetonomy-rate-limits"))

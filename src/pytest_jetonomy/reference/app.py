@@ -179,7 +179,10 @@ class ReferenceApp:
     # -- responses ------------------------------------------------------------------------
     def error_result(self, err: ApiError) -> Result:
         """The one place errors are rendered (fault variants hook in here)."""
-        return Result(err.body(), err.status, dict(err.headers))
+        body = err.body()
+        if self.config.fault("error-data-status-disagrees"):
+            body["data"]["status"] = 400 if err.status != 400 else 404
+        return Result(body, err.status, dict(err.headers))
 
     def rate_limit_headers(self, headers: dict[str, str]) -> dict[str, str]:
         """The one place rate-limit headers are produced (fault variants hook in here)."""

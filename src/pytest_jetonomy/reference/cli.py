@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..credentials import write_credentials_toml
 from .config import ReferenceConfig
+from .faults import catalogue, check_names
 from .server import ReferenceServer
 
 PROG = "jetonomy-reference"
@@ -41,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MS",
         help="sleep this long before each API request (default 0)",
     )
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a fault variant that breaks one promise (repeatable; see 'faults')",
+    )
+    commands.add_parser("faults", help="list the fault variants and the requirements they break")
     return parser
 
 
@@ -56,8 +65,15 @@ def serve(args: argparse.Namespace) -> int:
         return _fail("--latency-ms must not be negative")
     if not 0 <= args.port <= 65535:
         return _fail("--port must be between 0 and 65535")
+    try:
+        faults = check_names(args.fault)
+    except ValueError as err:
+        return _fail(str(err))
     config = ReferenceConfig(
-        db_path=args.db, rate_window_seconds=args.rate_window, latency_ms=args.latency_ms
+        db_path=args.db,
+        rate_window_seconds=args.rate_window,
+        latency_ms=args.latency_ms,
+        faults=faults,
     )
     server = ReferenceServer(config, host=args.host, port=args.port)
     try:
@@ -82,7 +98,8 @@ def serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, on_signal)
         window = f"{args.rate_window:g}s"
         db = args.db or (server.app.db.path if server.app else "?")
-        print(f"{PROG}: serving {server.url} (rate window {window}, db {db})", flush=True)
+        faulty = f", FAULTS: {', '.join(sorted(faults))}" if faults else ""
+        print(f"{PROG}: serving {server.url} (rate window {window}, db {db}{faulty})", flush=True)
         while not stop.wait(0.5):
             pass
         return 0
@@ -95,6 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "faults":
+        for fault in catalogue().values():
+            print(
+                f"{fault.name:<36} breaks {', '.join(fault.breaks) or '(robustness)'}: {fault.description}"
+            )
+        return 0
     parser.print_help()
     return 2
 
