@@ -54,6 +54,11 @@ HELP_REFERENCE_FAULT = (
 HELP_REQUIREMENT = (
     "Run only the checks of this requirement ID (repeatable), e.g. --requirement JT-PAGE-004."
 )
+HELP_MAX_RPS = "Send at most this many requests per second to the target (default: no cap)."
+HELP_SWEEP_OLDER_THAN = (
+    "Before the run, delete spaces that earlier runs of this suite left on the target and that "
+    "are older than MINUTES (default: 120; 0 disables). Younger ones may belong to a run going on."
+)
 HELP_LIST_REQUIREMENTS = "List the requirement catalogue with the checks that cover it, then exit."
 HELP_REPORT_JSON = (
     "Write the certification report as JSON (format pytest-jetonomy-report/1, see "
@@ -129,6 +134,14 @@ def add_options(parser: pytest.Parser) -> None:
         type=int,
         default=0,
         help=HELP_REFERENCE_LATENCY,
+    )
+    group.addoption("--max-rps", metavar="N", type=float, default=None, help=HELP_MAX_RPS)
+    group.addoption(
+        "--sweep-older-than",
+        metavar="MINUTES",
+        type=float,
+        default=120.0,
+        help=HELP_SWEEP_OLDER_THAN,
     )
     group.addoption(
         "--reference-fault", action="append", default=[], metavar="NAME", help=HELP_REFERENCE_FAULT

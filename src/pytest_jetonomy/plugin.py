@@ -7,6 +7,8 @@ requirements, fixtures, embedded server).
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Generator
 from typing import Any
 
@@ -15,7 +17,7 @@ import pytest
 from . import expect
 from . import requirements as _requirements
 from .baseline import BaselineError, load_baseline, write_baseline
-from .cleanup import sweep
+from .cleanup import leftovers, sweep_run, sweep_stale
 from .client import STATS, TransportError, probe
 from .contract import load_contract
 from .credentials import CredentialsError, load_credentials
@@ -34,6 +36,9 @@ BASELINE_KEY = pytest.StashKey[dict]()
 STARTED_KEY = pytest.StashKey[Any]()
 OUTCOME_KEY = pytest.StashKey[dict]()
 
+ENV_KEEP_DATA = "JETONOMY_KEEP_DATA"
+"""Set to keep what the run created on the target (for debugging a failure)."""
+
 RATELIMIT_GROUP_MARKER = "jetonomy_exhausts_rate_limit"
 RATELIMIT_GROUP_HELP = (
     "jetonomy_exhausts_rate_limit: the check empties a rate-limit bucket on purpose; under "
@@ -50,7 +55,18 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+SIGNAL_KEY = pytest.StashKey[Any]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # pytest runs teardown and sessionfinish on Ctrl-C but not on SIGTERM (what CI
+    # systems send on cancel): treat SIGTERM as Ctrl-C so the run still cleans up.
+    if threading.current_thread() is threading.main_thread():
+        config.stash[SIGNAL_KEY] = signal.signal(signal.SIGTERM, _terminate)
     config.addinivalue_line("markers", _requirements.MARKER_HELP)
     config.addinivalue_line("markers", RATELIMIT_GROUP_HELP)
     config.stash[SETTINGS_KEY] = resolve_settings(config)
@@ -126,11 +142,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
     except CredentialsError as exc:
         raise pytest.UsageError(f"jetonomy: credentials: {exc}") from None
-    config.stash[RUN_KEY] = JetonomyRun(
+    run = JetonomyRun(
         settings=settings,
         credentials=credentials,
-        pacer=Pacer(reserve=_workers(config) + 1),
+        pacer=Pacer(reserve=_workers(config) + 1, max_rps=config.getoption("max_rps")),
     )
+    config.stash[RUN_KEY] = run
+    older = config.getoption("sweep_older_than")
+    if not _is_worker(config) and not settings.embedded and run.has_role("admin") and older > 0:
+        try:
+            stale = sweep_stale(run.client("admin"), settings.run_prefix, older)
+        except AssertionError as exc:
+            stale = None
+            config.stash.setdefault(OUTCOME_KEY, {})["stale"] = f"stale sweep failed: {exc}"
+        if stale and stale.deleted:
+            config.stash.setdefault(OUTCOME_KEY, {})["stale"] = (
+                f"swept {len(stale.deleted)} space(s) left by earlier runs"
+            )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -256,11 +284,15 @@ class ReportCollector:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    cleanup = _sweep(session)
+    if cleanup:
+        session.config.stash.setdefault(OUTCOME_KEY, {})["cleanup"] = cleanup
     _finish_report(session)
-    _sweep(session)
     config = session.config
     if _is_worker(config) and hasattr(config, "workeroutput"):
         config.workeroutput["jetonomy_stats"] = dict(STATS.counts)
+        run = config.stash.get(RUN_KEY, None)
+        config.workeroutput["jetonomy_used"] = bool(run and run.used)
 
 
 def _finish_report(session: pytest.Session) -> None:
@@ -288,6 +320,9 @@ def _finish_report(session: pytest.Session) -> None:
     document = build_document(info, contract, results, the_verdict)
     state = config.stash.setdefault(OUTCOME_KEY, {})
     state["lines"] = summary_lines(info, contract, results, the_verdict)
+    if state.get("cleanup"):
+        state["lines"].insert(-1, state["cleanup"])
+        document["cleanup"] = state["cleanup"]
     if config.getoption("conformance_report"):
         write_json(config.getoption("conformance_report"), document)
     if config.getoption("conformance_html"):
@@ -319,26 +354,33 @@ def _finish_report(session: pytest.Session) -> None:
     session.exitstatus = pytest.ExitCode.TESTS_FAILED if failing else pytest.ExitCode.OK
 
 
-def _sweep(session: pytest.Session) -> None:
+def _sweep(session: pytest.Session) -> str | None:
+    """Delete this run's run-wide objects and check nothing is left; return a summary line."""
     config = session.config
     run = config.stash.get(RUN_KEY, None)
     if run is None or _is_worker(config) or not run.has_role("admin"):
-        return
-    if os.environ.get("JETONOMY_KEEP_DATA"):
-        return
+        return None
+    if not (run.used or config.stash.get(OUTCOME_KEY, {}).get("used")):
+        return None  # the session never talked to the target: nothing to clean
+    prefix = run.settings.run_prefix
+    if os.environ.get(ENV_KEEP_DATA):
+        return f"cleanup: skipped ({ENV_KEEP_DATA} is set); this run's data carries {prefix}"
+    admin = run.client("admin")
     try:
-        result = sweep(run.client("admin"), run.settings.run_prefix)
+        result = sweep_run(admin, prefix)
+        left = leftovers(admin, prefix)
     except (AssertionError, pytest.skip.Exception) as exc:
-        session.config.get_terminal_writer().line(f"jetonomy: cleanup failed: {exc}")
-        return
-    if result.problems:
-        session.config.get_terminal_writer().line(
-            "jetonomy: cleanup left things behind: " + "; ".join(result.problems[:5])
+        return f"cleanup: failed ({str(exc).splitlines()[0]})"
+    if left or result.problems:
+        return f"cleanup: LEFT BEHIND {len(left)} object(s) carrying {prefix}: " + "; ".join(
+            (left + result.problems)[:5]
         )
+    return f"cleanup: deleted {len(result.deleted)} run-wide object(s); nothing carrying {prefix} is left"
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    lines = config.stash.get(OUTCOME_KEY, {}).get("lines")
+    state = config.stash.get(OUTCOME_KEY, {})
+    lines = state.get("lines") or ([state["cleanup"]] if state.get("cleanup") else None)
     if lines:
         terminalreporter.write_sep("=", "Jetonomy conformance")
         for line in lines:
@@ -352,6 +394,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    previous = config.stash.get(SIGNAL_KEY, None)
+    if previous is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, previous)
     embedded = config.stash.get(EMBEDDED_KEY, None)
     if embedded is not None:
         embedded.stop()

@@ -29,6 +29,11 @@ class JetonomyRun:
     def target_url(self) -> str:
         return self.settings.api_root
 
+    @property
+    def used(self) -> bool:
+        """Whether a check or fixture of this process talked to the target."""
+        return bool(self._clients)
+
     def has_role(self, role: str) -> bool:
         return role == ANONYMOUS or role in self.credentials
 
