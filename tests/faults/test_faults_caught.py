@@ -31,6 +31,7 @@ def run_suite_with_fault(pytester: pytest.Pytester, fault: Fault, requirements: 
         "-p",
         "no:randomly",
         f"--reference-fault={fault.name}",
+        "--reference-window=2",
         f"--conformance-report={report}",
         "-q",
     ] + [f"--requirement={rid}" for rid in requirements]
