@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from faker import Faker
+from filelock import FileLock
 
 from .client import JetonomyClient
 from .contract import Contract
@@ -37,7 +38,7 @@ from .factories import (
     space_payload,
 )
 from .run import RUN_KEY, JetonomyRun
-from .shared import SharedResourceError, shared_resource
+from .shared import SharedResourceError, shared_dir, shared_resource
 
 SEEDED_POSTS = 45
 """Posts in the seeded space: three pages at the documented default limit of 20."""
@@ -45,6 +46,23 @@ SEEDED_POSTS = 45
 
 class JetonomyCleanupWarning(UserWarning):
     """Something the suite created could not be deleted."""
+
+
+EXCLUSIVE_MARKER = "jetonomy_exhausts_rate_limit"
+
+
+@pytest.fixture(autouse=True)
+def _jetonomy_exclusive(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Checks marked ``jetonomy_exhausts_rate_limit`` (they empty a bucket, or ban the
+    new_member user) never overlap, whichever xdist workers they land on: they hold a
+    run-wide file lock. (``xdist_group`` would need ``--dist loadgroup``.)"""
+    if request.node.get_closest_marker(EXCLUSIVE_MARKER) is None:
+        yield
+        return
+    run: JetonomyRun = request.getfixturevalue("jetonomy_run")
+    factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+    with FileLock(str(shared_dir(factory) / f"{run.settings.run_prefix}-exclusive.lock")):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -39,11 +39,10 @@ OUTCOME_KEY = pytest.StashKey[dict]()
 ENV_KEEP_DATA = "JETONOMY_KEEP_DATA"
 """Set to keep what the run created on the target (for debugging a failure)."""
 
-RATELIMIT_GROUP_MARKER = "jetonomy_exhausts_rate_limit"
 RATELIMIT_GROUP_HELP = (
-    "jetonomy_exhausts_rate_limit: the check empties a rate-limit bucket on purpose; under "
-    "pytest-xdist all such checks run on one worker (xdist_group) so no other check meets "
-    "their 429s."
+    "jetonomy_exhausts_rate_limit: the check empties a rate-limit bucket (or bans the "
+    "new_member user) on purpose; such checks never run at the same time, also under "
+    "pytest-xdist (a run-wide file lock)."
 )
 
 
@@ -199,9 +198,6 @@ def pytest_collection_modifyitems(
         if dropped:
             config.hook.pytest_deselected(items=dropped)
         items[:] = keep
-    for item in items:
-        if item.get_closest_marker(RATELIMIT_GROUP_MARKER) is not None:
-            item.add_marker(pytest.mark.xdist_group("jetonomy-rate-limits"))
 
 
 def pytest_runtestloop(session: pytest.Session) -> bool | None:
