@@ -1,0 +1,495 @@
+"""Rate limits: the X-RateLimit-* headers, the per-trust-level limits, 429 and recovery
+(reference: Rate Limiting).
+
+``leader`` and ``new_member`` belong to these checks. Bursts use ``pace=False`` (the client
+would otherwise wait a 429 out) and read Remaining/Reset to notice a window that rolled over
+during the burst; then they try once more instead of flaking. Checks that empty a bucket
+are marked ``jetonomy_exhausts_rate_limit`` (one xdist worker) and wait for its reset before
+they end, so later checks are not slowed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from pytest_jetonomy import expect
+from pytest_jetonomy.client import ApiResponse, JetonomyClient
+from pytest_jetonomy.contract import load_contract
+
+from .examples import Examples
+
+CONTRACT = load_contract()
+LIMITS: dict[str, int | None] = CONTRACT.rate_limits
+WINDOW = int(CONTRACT.meta.get("rate_limits", {}).get("window_seconds", 60))
+HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+LIMIT, REMAINING, RESET = HEADERS
+MAX_WAIT = 65.0
+HIGHEST = max(v for v in LIMITS.values() if v is not None)
+LEVEL_REQUIREMENTS = {
+    "anonymous": "JT-RATE-003",
+    "new_member": "JT-RATE-004",
+    "member": "JT-RATE-005",
+    "regular": "JT-RATE-006",
+    "leader": "JT-RATE-007",
+    "moderator": "JT-RATE-008",
+}
+LEVELS = [
+    pytest.param(role, marks=pytest.mark.requirement(LEVEL_REQUIREMENTS[role]), id=role)
+    for role, limit in LIMITS.items()
+    if limit is not None and role in LEVEL_REQUIREMENTS
+]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _int(response: ApiResponse, name: str) -> int | None:
+    return response.header_int(name)
+
+
+def _probe(client: JetonomyClient, pace: bool = False) -> ApiResponse:
+    """One cheap request as the client's identity."""
+    if client.identity == "anonymous":
+        return client.get("/spaces", params={"limit": 1}, pace=pace, area="rate-limits")
+    return client.get("/users/me", pace=pace, area="rate-limits")
+
+
+def _expect_headers(response: ApiResponse, requirement: str) -> None:
+    missing = [h for h in HEADERS if response.headers.get(h) is None]
+    expect.that(
+        not missing,
+        "the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers",
+        response,
+        requirement=requirement,
+        detail="missing: " + ", ".join(missing),
+    )
+
+
+def _rolled_over(previous: ApiResponse, current: ApiResponse) -> bool:
+    """True when the headers show a new window between two answers of one bucket."""
+    before, after = _int(previous, REMAINING), _int(current, REMAINING)
+    if current.status != 429 and before is not None and after is not None and after > before:
+        return True
+    reset_before, reset_after = _int(previous, RESET), _int(current, RESET)
+    return reset_before is not None and reset_after is not None and reset_after > reset_before
+
+
+def _wait_seconds(response: ApiResponse) -> float:
+    waits = [
+        v
+        for v in (_int(response, RESET), _int(response, "Retry-After"))
+        if v is not None and v >= 0
+    ]
+    return min(float(max(waits, default=1)) + 0.5, MAX_WAIT)
+
+
+def _wait_for_reset(response: ApiResponse) -> None:
+    time.sleep(_wait_seconds(response))
+
+
+def _burst(client: JetonomyClient, count: int) -> tuple[list[ApiResponse], bool]:
+    """Up to ``count`` requests, stopping at the first 429: (answers, window rolled over)."""
+    answers: list[ApiResponse] = []
+    for _ in range(count):
+        response = _probe(client)
+        if answers and _rolled_over(answers[-1], response):
+            answers.append(response)
+            return answers, True
+        answers.append(response)
+        if response.status == 429:
+            break
+    return answers, False
+
+
+def _exhaust(client: JetonomyClient, limit: int) -> list[ApiResponse]:
+    """A bounded burst of Limit + 1 requests that must end with a 429 (retried once on a
+    window roll-over). Checks that nothing is served once Remaining said 0."""
+    for _ in range(2):
+        answers, rolled = _burst(client, limit + 1)
+        if rolled:
+            continue
+        for previous, current in zip(answers, answers[1:], strict=False):
+            if _int(previous, REMAINING) == 0 and current.status != 429:
+                expect.fail(
+                    "429 for a request after X-RateLimit-Remaining reached 0 (same window)",
+                    current,
+                    requirement="JT-RATE-013",
+                    detail=f"the previous answer said Remaining 0, Reset {previous.headers.get(RESET)}",
+                )
+        last = answers[-1]
+        expect.that(
+            last.status == 429,
+            f"a 429 within Limit + 1 = {limit + 1} requests as {client.identity}",
+            last,
+            requirement="JT-RATE-013",
+            detail=f"{len(answers)} requests, none refused",
+        )
+        return answers
+    pytest.skip("the rate-limit window rolled over during both bursts; cannot conclude")
+    return []  # pragma: no cover
+
+
+def _expect_refusal(response: ApiResponse) -> None:
+    """A 429 answer: envelope and code, the headers, Remaining 0, and when to retry."""
+    expect.error(response, 429, "jetonomy_rate_limited", requirement="JT-RATE-013")
+    _expect_headers(response, "JT-RATE-002")
+    expect.that(
+        _int(response, REMAINING) == 0,
+        "X-RateLimit-Remaining: 0 on a 429",
+        response,
+        requirement="JT-RATE-014",
+        detail=f"Remaining is {response.headers.get(REMAINING)!r}",
+    )
+    retry_after, reset = _int(response, "Retry-After"), _int(response, RESET)
+    expect.that(
+        (retry_after is not None and retry_after > 0) or (reset is not None and reset > 0),
+        "Retry-After or X-RateLimit-Reset a positive number of seconds on a 429",
+        response,
+        requirement="JT-RATE-018",
+        detail=f"Retry-After {response.headers.get('Retry-After')!r}, "
+        f"X-RateLimit-Reset {response.headers.get(RESET)!r}",
+    )
+
+
+def _expect_own_bucket(other: ApiResponse, before: ApiResponse, spent: int, exhausted: str) -> None:
+    """``other`` (another identity, asked before and after ``spent`` requests emptied the
+    ``exhausted`` bucket) is served and its Remaining did not pay for those requests."""
+    expect.that(
+        other.status != 429 and (_int(other, REMAINING) or 0) > 0,
+        f"a request as {other.exchange.identity} served, with Remaining left, while "
+        f"{exhausted}'s bucket is empty",
+        other,
+        requirement="JT-RATE-016",
+    )
+    a, b = _int(before, REMAINING), _int(other, REMAINING)
+    if a is not None and b is not None:
+        expect.that(
+            a - b < spent // 2,
+            f"{other.exchange.identity}'s X-RateLimit-Remaining not spent by {spent} requests "
+            f"as {exhausted}",
+            other,
+            requirement="JT-RATE-016",
+            detail=f"Remaining was {a} before the burst, {b} after it",
+        )
+
+
+# -- headers on every answer -----------------------------------------------------------------
+
+
+def _sample_success(name: str, examples: Examples, world: dict[str, Any]) -> list[ApiResponse]:
+    if name == "GET /spaces as admin":
+        return [examples.client("admin").get("/spaces", params={"limit": 1})]
+    if name == "GET /users/me as member":
+        return [examples.client("member").get("/users/me")]
+    if name == "GET /posts/{id} as regular":
+        return [examples.client("regular").get(f"/posts/{world['posts']['public']}")]
+    if name == "GET /moderation/queue as moderator":
+        return [examples.client("moderator").get("/moderation/queue")]
+    # POST then DELETE /categories as admin
+    admin = examples.client("admin")
+    made = admin.post(
+        "/categories", json={"name": f"{examples.prefix}-ratelimit-headers", "description": "x"}
+    )
+    answers = [made]
+    if made.status in (200, 201) and made.is_json and "id" in made.json():
+        answers.append(admin.delete(f"/categories/{made.json()['id']}"))
+    return answers
+
+
+SUCCESS_SAMPLES = [
+    "GET /spaces as admin",
+    "GET /users/me as member",
+    "GET /posts/{id} as regular",
+    "GET /moderation/queue as moderator",
+    "POST and DELETE /categories as admin",
+]
+
+
+@pytest.mark.requirement("JT-RATE-001")
+@pytest.mark.parametrize("sample", SUCCESS_SAMPLES)
+def test_headers_on_success(sample: str, examples: Examples, world: dict[str, Any]) -> None:
+    """A successful answer carries X-RateLimit-Limit, -Remaining and -Reset (admin's too)."""
+    for response in _sample_success(sample, examples, world):
+        if not 200 <= response.status < 300:
+            pytest.skip(f"{sample}: the target did not answer with a success ({response.status})")
+        _expect_headers(response, "JT-RATE-001")
+
+
+def _sample_error(name: str, examples: Examples, world: dict[str, Any]) -> ApiResponse:
+    if name == "400 POST /spaces/{space_id}/posts without title as member":
+        member = examples.client("member")
+        response = member.post(
+            f"/spaces/{world['spaces']['public']}/posts", json={"content": "<p>no title</p>"}
+        )
+        if response.status in (200, 201) and response.is_json and "id" in response.json():
+            examples.client("admin").delete(f"/posts/{response.json()['id']}")
+        return response
+    if name == "401 GET /users/me as anonymous":
+        return examples.client("anonymous").get("/users/me")
+    if name == "403 POST /posts/{id}/pin as member":
+        return examples.client("member").post(f"/posts/{examples.fresh('post')}/pin")
+    return examples.client("member").get("/posts/2147483000")  # 404
+
+
+ERROR_SAMPLES = [
+    "400 POST /spaces/{space_id}/posts without title as member",
+    "401 GET /users/me as anonymous",
+    "403 POST /posts/{id}/pin as member",
+    "404 GET /posts/{id} of a missing post as member",
+]
+
+
+@pytest.mark.requirement("JT-RATE-002")
+@pytest.mark.parametrize("sample", ERROR_SAMPLES)
+def test_headers_on_errors(sample: str, examples: Examples, world: dict[str, Any]) -> None:
+    """An error answer carries the three rate-limit headers too (429: see the bursts)."""
+    response = _sample_error(sample, examples, world)
+    if response.status < 400:
+        pytest.skip(f"{sample}: the target did not answer with an error ({response.status})")
+    _expect_headers(response, "JT-RATE-002")
+
+
+# -- limits per trust level -------------------------------------------------------------------
+
+
+@pytest.mark.requirement("JT-RATE-011", "JT-RATE-012")
+@pytest.mark.parametrize("role", LEVELS)
+def test_limit_of_trust_level(role: str, examples: Examples) -> None:
+    """X-RateLimit-Limit is the trust level's requests per minute; Remaining is an integer in
+    [0, Limit]; Reset is a number of seconds within the window."""
+    limit = LIMITS[role]
+    response = _probe(examples.client(role), pace=True)
+    _expect_headers(response, LEVEL_REQUIREMENTS[role])
+    expect.that(
+        _int(response, LIMIT) == limit,
+        f"X-RateLimit-Limit: {limit} for {role}",
+        response,
+        requirement=LEVEL_REQUIREMENTS[role],
+        detail=f"Limit is {response.headers.get(LIMIT)!r}",
+    )
+    remaining = _int(response, REMAINING)
+    expect.that(
+        remaining is not None and 0 <= remaining <= limit,
+        f"X-RateLimit-Remaining an integer in [0, {limit}]",
+        response,
+        requirement="JT-RATE-011",
+        detail=f"Remaining is {response.headers.get(REMAINING)!r}",
+    )
+    reset = _int(response, RESET)
+    expect.that(
+        reset is not None and 0 <= reset <= WINDOW,
+        f"X-RateLimit-Reset a number of seconds in [0, {WINDOW}] (not a timestamp)",
+        response,
+        requirement="JT-RATE-012",
+        detail=f"Reset is {response.headers.get(RESET)!r}",
+    )
+
+
+@pytest.mark.requirement("JT-RATE-009", "JT-RATE-001")
+def test_admin_is_not_limited(jetonomy_admin: JetonomyClient) -> None:
+    """More requests than the highest limit within one window, as admin: never a 429, and no
+    finite X-RateLimit-Limit at or below that count. (Admin's headers are still sent.)"""
+    count = HIGHEST + 10
+    for _ in range(2):
+        first = _probe(jetonomy_admin)
+        reset = _int(first, RESET)
+        if reset is not None and 0 <= reset <= 2:
+            time.sleep(reset + 0.3)  # start the burst early in a window
+        previous, rolled = None, False
+        for _ in range(count):
+            response = _probe(jetonomy_admin)
+            expect.that(
+                response.status != 429,
+                f"no 429 for admin within {count} requests",
+                response,
+                requirement="JT-RATE-009",
+            )
+            expect.status(response, 200, why="admin reading /users/me")
+            _expect_headers(response, "JT-RATE-001")
+            cap = _int(response, LIMIT)
+            expect.that(
+                cap is None or not 0 < cap <= count,
+                f"no finite X-RateLimit-Limit of {count} or less for admin (unlimited)",
+                response,
+                requirement="JT-RATE-009",
+                detail=f"Limit is {cap}",
+            )
+            if previous is not None and _rolled_over(previous, response):
+                rolled = True
+            previous = response
+        if not rolled:
+            return
+    pytest.skip("admin's rate-limit window rolled over during both bursts; cannot conclude")
+
+
+@pytest.mark.requirement("JT-RATE-010")
+def test_remaining_falls_by_one(jetonomy_client) -> None:  # noqa: ANN001
+    """Two consecutive requests as leader in one window: Remaining drops by exactly one."""
+    leader = jetonomy_client("leader")
+    for attempt in range(2):
+        first = _probe(leader)
+        if (_int(first, REMAINING) or 0) <= 2 and _int(first, RESET) is not None:
+            _wait_for_reset(first)
+            first = _probe(leader)
+        second = _probe(leader)
+        a, b = _int(first, REMAINING), _int(second, REMAINING)
+        if a is None or b is None:
+            expect.fail(
+                "an integer X-RateLimit-Remaining on both answers",
+                second if b is None else first,
+            )
+        if b == a - 1:
+            return
+        if attempt == 0:
+            continue  # a new window, or another process spent one in between: try once more
+        expect.fail(
+            f"X-RateLimit-Remaining {a - 1} after {a} (one request later, same identity)",
+            second,
+            detail=f"Remaining went from {a} to {b}; Reset {first.headers.get(RESET)} then "
+            f"{second.headers.get(RESET)}",
+        )
+
+
+@pytest.mark.requirement("JT-RATE-012")
+def test_reset_counts_down_seconds(jetonomy_client) -> None:  # noqa: ANN001
+    """X-RateLimit-Reset counts seconds down to the reset: within [0, 60], and at least one
+    less after a 1.1 s pause in the same window (not a constant, not a timestamp)."""
+    leader = jetonomy_client("leader")
+    for _ in range(2):
+        first = _probe(leader)
+        reset = _int(first, RESET)
+        if reset is not None and 0 <= reset <= 2:
+            time.sleep(reset + 0.3)
+            first = _probe(leader)
+        time.sleep(1.1)
+        second = _probe(leader)
+        for response in (first, second):
+            value = _int(response, RESET)
+            expect.that(
+                value is not None and 0 <= value <= WINDOW,
+                f"X-RateLimit-Reset a number of seconds in [0, {WINDOW}] (not a timestamp)",
+                response,
+                detail=f"Reset is {response.headers.get(RESET)!r}",
+            )
+        if _rolled_over(first, second):
+            continue
+        a, b = _int(first, RESET), _int(second, RESET)
+        expect.that(
+            b is not None and a is not None and b <= a - 1,
+            f"X-RateLimit-Reset at most {a - 1} 1.1 s after it was {a} (same window)",
+            second,
+            detail=f"Reset went from {a} to {b}",
+        )
+        return
+    pytest.skip("leader's rate-limit window rolled over in both attempts; cannot conclude")
+
+
+# -- exhaustion -------------------------------------------------------------------------------
+
+
+@pytest.mark.jetonomy_exhausts_rate_limit
+@pytest.mark.requirement(
+    "JT-RATE-002", "JT-RATE-013", "JT-RATE-014", "JT-RATE-015", "JT-RATE-016", "JT-RATE-018"
+)
+def test_anonymous_beyond_limit(jetonomy_anonymous: JetonomyClient, jetonomy_client) -> None:  # noqa: ANN001
+    """Limit + 1 anonymous requests: 429 jetonomy_rate_limited with the headers, Remaining 0
+    and a retry time; a signed-in user is not refused meanwhile; after Reset it works again."""
+    limit = LIMITS["anonymous"]
+    regular = jetonomy_client("regular")
+    before = _probe(regular)
+    answers = _exhaust(jetonomy_anonymous, limit)
+    refused = answers[-1]
+    try:
+        _expect_refusal(refused)
+        _expect_own_bucket(_probe(regular), before, len(answers), "anonymous")
+    finally:
+        _wait_for_reset(refused)
+    again = _probe(jetonomy_anonymous)
+    expect.status(again, 200, requirement="JT-RATE-015", why="served after the reset")
+    remaining = _int(again, REMAINING)
+    expect.that(
+        remaining is not None and remaining >= limit // 2,
+        f"X-RateLimit-Remaining back near {limit} after the reset",
+        again,
+        requirement="JT-RATE-015",
+        detail=f"Remaining is {again.headers.get(REMAINING)!r}",
+    )
+
+
+@pytest.mark.jetonomy_exhausts_rate_limit
+@pytest.mark.requirement(
+    "JT-RATE-002",
+    "JT-RATE-004",
+    "JT-RATE-013",
+    "JT-RATE-014",
+    "JT-RATE-015",
+    "JT-RATE-016",
+    "JT-RATE-017",
+    "JT-RATE-018",
+)
+def test_new_member_beyond_limit(examples: Examples) -> None:
+    """Limit + 1 requests as new_member: served until Remaining is 0, then 429 with the
+    envelope, Remaining 0 and a retry time; a POST refused meanwhile creates nothing; member
+    is not refused meanwhile; after Reset new_member is served again."""
+    limit = LIMITS["new_member"]
+    new_member, member = examples.client("new_member"), examples.client("member")
+    post_id = examples.fresh("post")
+    bookmark = {"post_id": post_id}
+    for attempt in range(2):
+        before = _probe(member)
+        answers = _exhaust(new_member, limit)
+        refused = answers[-1]
+        write = new_member.post("/bookmarks", json=bookmark, pace=False, area="rate-limits")
+        other = _probe(member)
+        if write.status == 429:
+            break
+        if 200 <= write.status < 300:
+            new_member.delete("/bookmarks", json=bookmark)
+        if attempt == 0 and _rolled_over(refused, write):
+            _wait_for_reset(refused)
+            continue
+        _wait_for_reset(refused)
+        expect.fail(
+            "429 for a POST /bookmarks as new_member right after a 429 (same window)",
+            write,
+            requirement="JT-RATE-013",
+        )
+    try:
+        if len(answers) >= 2:
+            expect.that(
+                _int(answers[-2], REMAINING) == 0,
+                f"no 429 before X-RateLimit-Remaining reached 0 (new_member is allowed {limit})",
+                refused,
+                requirement="JT-RATE-004",
+                detail=f"the answer before the 429 said Remaining {answers[-2].headers.get(REMAINING)}",
+            )
+        _expect_refusal(refused)
+        _expect_refusal(write)
+        _expect_own_bucket(other, before, len(answers) + 1, "new_member")
+    finally:
+        _wait_for_reset(write)
+    again = _probe(new_member)
+    expect.status(again, 200, requirement="JT-RATE-015", why="served after the reset")
+    remaining = _int(again, REMAINING)
+    expect.that(
+        remaining is not None and remaining >= limit // 2,
+        f"X-RateLimit-Remaining back near {limit} after the reset",
+        again,
+        requirement="JT-RATE-015",
+        detail=f"Remaining is {again.headers.get(REMAINING)!r}",
+    )
+    listed = new_member.get("/bookmarks", params={"limit": 100})
+    expect.status(listed, 200, requirement="JT-RATE-017", why="new_member's bookmarks")
+    found = [b for b in listed.items if isinstance(b, dict) and b.get("post_id") == post_id]
+    if found:
+        new_member.delete("/bookmarks", json=bookmark)
+    expect.that(
+        not found,
+        f"no bookmark of post {post_id}: the POST /bookmarks refused with 429 had no effect",
+        listed,
+        requirement="JT-RATE-017",
+        detail=f"found {found[:1]}",
+    )
