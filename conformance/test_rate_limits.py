@@ -4,8 +4,9 @@
 ``leader`` and ``new_member`` belong to these checks. Bursts use ``pace=False`` (the client
 would otherwise wait a 429 out) and read Remaining/Reset to notice a window that rolled over
 during the burst; then they try once more instead of flaking. Checks that empty a bucket
-are marked ``jetonomy_exhausts_rate_limit`` (one xdist worker) and wait for its reset before
-they end, so later checks are not slowed.
+are marked ``jetonomy_exhausts_rate_limit`` (they never overlap), hold the other processes'
+requests as the exhausted identity back (``pacer.exclusive``), and wait for its reset before
+they end, so later checks are not slowed and meet no 429.
 """
 
 from __future__ import annotations
@@ -400,14 +401,15 @@ def test_anonymous_beyond_limit(jetonomy_anonymous: JetonomyClient, jetonomy_cli
     limit = LIMITS["anonymous"]
     regular = jetonomy_client("regular")
     before = _probe(regular)
-    answers = _exhaust(jetonomy_anonymous, limit)
-    refused = answers[-1]
-    try:
-        _expect_refusal(refused)
-        _expect_own_bucket(_probe(regular), before, len(answers), "anonymous")
-    finally:
-        _wait_for_reset(refused)
-    again = _probe(jetonomy_anonymous)
+    with jetonomy_anonymous.pacer.exclusive("anonymous"):
+        answers = _exhaust(jetonomy_anonymous, limit)
+        refused = answers[-1]
+        try:
+            _expect_refusal(refused)
+            _expect_own_bucket(_probe(regular), before, len(answers), "anonymous")
+        finally:
+            _wait_for_reset(refused)
+        again = _probe(jetonomy_anonymous)  # still under the embargo: nobody else spent it
     expect.status(again, 200, requirement="JT-RATE-015", why="served after the reset")
     remaining = _int(again, REMAINING)
     expect.that(
@@ -438,49 +440,50 @@ def test_new_member_beyond_limit(examples: Examples) -> None:
     new_member, member = examples.client("new_member"), examples.client("member")
     post_id = examples.fresh("post")
     bookmark = {"post_id": post_id}
-    for attempt in range(2):
-        before = _probe(member)
-        answers = _exhaust(new_member, limit)
-        refused = answers[-1]
-        write = new_member.post("/bookmarks", json=bookmark, pace=False, area="rate-limits")
-        other = _probe(member)
-        if write.status == 429:
-            break
-        if 200 <= write.status < 300:
-            new_member.delete("/bookmarks", json=bookmark)
-        if attempt == 0 and _rolled_over(refused, write):
+    with new_member.pacer.exclusive("new_member"):
+        for attempt in range(2):
+            before = _probe(member)
+            answers = _exhaust(new_member, limit)
+            refused = answers[-1]
+            write = new_member.post("/bookmarks", json=bookmark, pace=False, area="rate-limits")
+            other = _probe(member)
+            if write.status == 429:
+                break
+            if 200 <= write.status < 300:
+                new_member.delete("/bookmarks", json=bookmark)
+            if attempt == 0 and _rolled_over(refused, write):
+                _wait_for_reset(refused)
+                continue
             _wait_for_reset(refused)
-            continue
-        _wait_for_reset(refused)
-        expect.fail(
-            "429 for a POST /bookmarks as new_member right after a 429 (same window)",
-            write,
-            requirement="JT-RATE-013",
-        )
-    try:
-        if len(answers) >= 2:
-            expect.that(
-                _int(answers[-2], REMAINING) == 0,
-                f"no 429 before X-RateLimit-Remaining reached 0 (new_member is allowed {limit})",
-                refused,
-                requirement="JT-RATE-004",
-                detail=f"the answer before the 429 said Remaining {answers[-2].headers.get(REMAINING)}",
+            expect.fail(
+                "429 for a POST /bookmarks as new_member right after a 429 (same window)",
+                write,
+                requirement="JT-RATE-013",
             )
-        _expect_refusal(refused)
-        _expect_refusal(write)
-        _expect_own_bucket(other, before, len(answers) + 1, "new_member")
-    finally:
-        _wait_for_reset(write)
-    again = _probe(new_member)
-    expect.status(again, 200, requirement="JT-RATE-015", why="served after the reset")
-    remaining = _int(again, REMAINING)
-    expect.that(
-        remaining is not None and remaining >= limit // 2,
-        f"X-RateLimit-Remaining back near {limit} after the reset",
-        again,
-        requirement="JT-RATE-015",
-        detail=f"Remaining is {again.headers.get(REMAINING)!r}",
-    )
+        try:
+            if len(answers) >= 2:
+                expect.that(
+                    _int(answers[-2], REMAINING) == 0,
+                    f"no 429 before X-RateLimit-Remaining reached 0 (new_member is allowed {limit})",
+                    refused,
+                    requirement="JT-RATE-004",
+                    detail=f"the answer before the 429 said Remaining {answers[-2].headers.get(REMAINING)}",
+                )
+            _expect_refusal(refused)
+            _expect_refusal(write)
+            _expect_own_bucket(other, before, len(answers) + 1, "new_member")
+        finally:
+            _wait_for_reset(write)
+        again = _probe(new_member)
+        expect.status(again, 200, requirement="JT-RATE-015", why="served after the reset")
+        remaining = _int(again, REMAINING)
+        expect.that(
+            remaining is not None and remaining >= limit // 2,
+            f"X-RateLimit-Remaining back near {limit} after the reset",
+            again,
+            requirement="JT-RATE-015",
+            detail=f"Remaining is {again.headers.get(REMAINING)!r}",
+        )
     listed = new_member.get("/bookmarks", params={"limit": 100})
     expect.status(listed, 200, requirement="JT-RATE-017", why="new_member's bookmarks")
     found = [b for b in listed.items if isinstance(b, dict) and b.get("post_id") == post_id]

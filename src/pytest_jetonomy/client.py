@@ -293,6 +293,7 @@ class JetonomyClient:
             if raw.status_code == 429 and pace and attempts_429 < 2:
                 attempts_429 += 1
                 STATS.add("unintended_429")
+                STATS.add(f"unintended_429:{self.identity}")
                 self.pacer.sleep(self.pacer.retry_delay(raw.headers))  # type: ignore[operator]
                 continue
             return ApiResponse(raw, exchange, self.list_shape)

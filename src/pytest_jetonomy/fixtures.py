@@ -70,6 +70,19 @@ def jetonomy_run(request: pytest.FixtureRequest) -> JetonomyRun:
     return request.config.stash[RUN_KEY]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jetonomy_shared_pacing(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Let every process of the run see the embargoes of bucket-emptying checks."""
+    from .run import RUN_KEY as key
+
+    run = request.config.stash.get(key, None)
+    if run is not None:
+        run.pacer.shared_dir = shared_dir(tmp_path_factory)
+        run.pacer.run_prefix = run.settings.run_prefix
+
+
 @pytest.fixture(scope="session")
 def jetonomy_target(jetonomy_run: JetonomyRun) -> str:
     return jetonomy_run.target_url

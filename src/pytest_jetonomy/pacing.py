@@ -11,7 +11,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 MAX_WAIT_SECONDS = 65.0
 """Longest wait the pacer accepts from a server (one documented 60 s window and a margin)."""
@@ -44,9 +47,47 @@ class Pacer:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _last_send: float = 0.0
     stats: Counter[str] = field(default_factory=Counter)
+    shared_dir: Path | None = None
+    """Where embargoes are visible to every process of the run (xdist workers included)."""
+    run_prefix: str = "jetonomy"
+
+    def _embargo_file(self, identity: str) -> Path | None:
+        if self.shared_dir is None:
+            return None
+        return self.shared_dir / f"{self.run_prefix}-embargo-{identity}"
+
+    @contextmanager
+    def exclusive(self, identity: str) -> Iterator[None]:
+        """While a check empties ``identity``'s bucket on purpose, every other process holds
+        its requests as ``identity`` back, so that no other check meets that check's 429s.
+        (The emptying check sends with ``pace=False`` and is not held back.)"""
+        path = self._embargo_file(identity)
+        if path is not None:
+            path.write_text(str(time.time() + MAX_WAIT_SECONDS))
+        try:
+            yield
+        finally:
+            if path is not None:
+                with suppress(OSError):
+                    path.unlink()
+
+    def _embargo_wait(self, identity: str) -> float:
+        path = self._embargo_file(identity)
+        if path is None:
+            return 0.0
+        try:
+            until = float(path.read_text())
+        except (OSError, ValueError):
+            return 0.0
+        return max(0.0, until - time.time())
 
     def before(self, identity: str) -> None:
         """Wait, if needed, before sending a request as ``identity``."""
+        held = self._embargo_wait(identity)
+        while held > 0:  # another check is emptying this bucket: wait until it is done
+            self.stats["embargo_waits"] += 1
+            self.sleep(min(held, 0.5))  # type: ignore[operator]
+            held = self._embargo_wait(identity)
         wait = 0.0
         with self._lock:
             now = self.clock()  # type: ignore[operator]
