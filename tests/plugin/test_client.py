@@ -92,3 +92,30 @@ def test_exchange_records_are_masked() -> None:
     exchange = client.history[-1]
     assert exchange.request_headers["Authorization"] == "***"
     assert exchange.request_body == {"password": "***", "reason": "x"}
+
+
+def test_exclusive_holds_other_processes_back(tmp_path) -> None:
+    """A bucket-emptying check's embargo makes other pacers (other xdist workers) wait."""
+    import threading
+    import time
+
+    holder = Pacer(shared_dir=tmp_path, run_prefix="jtc-test")
+    other = Pacer(shared_dir=tmp_path, run_prefix="jtc-test")
+    released = threading.Event()
+
+    def release_later() -> None:
+        time.sleep(0.6)
+        released.set()
+
+    with holder.exclusive("anonymous"):
+        threading.Thread(target=release_later).start()
+        other.before("member")  # another identity is not held back
+        assert not released.is_set()
+        waiter = threading.Thread(target=other.before, args=("anonymous",))
+        waiter.start()
+        waiter.join(timeout=0.3)
+        assert waiter.is_alive(), "an anonymous request went out during the embargo"
+        released.wait()
+    waiter.join(timeout=2)
+    assert not waiter.is_alive()
+    assert other.stats["embargo_waits"] >= 1
