@@ -44,7 +44,7 @@ h2{font-size:17px;margin:26px 0 10px}
 .legend i{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 table.matrix{border-collapse:collapse;font-size:12px}
 table.matrix th{font-weight:600;text-align:left;padding:3px 6px;white-space:nowrap}
-table.matrix th.kind{writing-mode:vertical-rl;transform:rotate(180deg);height:150px;vertical-align:bottom}
+table.matrix th.kind{writing-mode:vertical-rl;transform:rotate(180deg);height:270px;vertical-align:bottom;font-weight:500}
 table.matrix td{width:18px;height:18px;border:1px solid #fff;padding:0}
 table.matrix td.ep{width:auto;padding:0 8px 0 0;white-space:nowrap;font-family:ui-monospace,monospace}
 .failure{background:#fff;border:1px solid #e0e0e0;border-left:4px solid #c62828;border-radius:4px;padding:10px 14px;margin:10px 0;max-width:1100px}
