@@ -13,8 +13,20 @@ from pytest_jetonomy.contract import conformance_dir, load_contract
 def test_whole_suite_passes_on_the_embedded_reference_server(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(conformance_dir()), "-n", "2", "-p", "no:cacheprovider",
-         "-p", "no:randomly", f"--conformance-report={report}", "-q"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(conformance_dir()),
+            "-n",
+            "2",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            f"--conformance-report={report}",
+            "-q",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -84,4 +84,6 @@ def test_suite_against_served_reference_with_ini_target_and_two_workers(
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert f"target: {url} (from ini target_url in pytest.ini)" in output
-    assert re.search(r"\b\d+ passed\b", output) and not re.search(r"\b\d+ failed\b", output), output[-2000:]
+    assert re.search(r"\b\d+ passed\b", output) and not re.search(r"\b\d+ failed\b", output), (
+        output[-2000:]
+    )

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_jetonomy.contract import conformance_dir, load_contract
+from pytest_jetonomy.contract import load_contract
 from pytest_jetonomy.requirements import marker_ids
+
+from ..collect import collect_conformance
 
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> list[pytest.Item]:
-    """Collect the conformance suite in-process (no test runs)."""
-    items: list[pytest.Item] = []
-
-    class Grab:
-        def pytest_collection_finish(self, session: pytest.Session) -> None:
-            items.extend(session.items)
-
-    basetemp = tmp_path_factory.mktemp("collect")
-    code = pytest.main(
-        [
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--basetemp={basetemp}",
-            str(conformance_dir()),
-        ],
-        plugins=[Grab()],
-    )
-    assert code == 0, f"collecting the conformance suite failed with exit code {code}"
-    return items
+    """The conformance suite, collected in-process (no test runs)."""
+    return collect_conformance(str(tmp_path_factory.mktemp("collect")))
 
 
 def test_every_requirement_has_a_check(collected: list[pytest.Item]) -> None:
