@@ -95,10 +95,11 @@ class XdistHooks:
     @pytest.hookimpl
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         # request counts of the worker, for the controller's summary and report
-        for key, value in (
-            (getattr(node, "workeroutput", {}) or {}).get("jetonomy_stats", {}).items()
-        ):
+        output = getattr(node, "workeroutput", {}) or {}
+        for key, value in output.get("jetonomy_stats", {}).items():
             STATS.counts[key] += value
+        if output.get("jetonomy_used"):
+            node.config.stash.setdefault(OUTCOME_KEY, {})["used"] = True
 
 
 def _workers(config: pytest.Config) -> int:
