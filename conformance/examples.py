@@ -59,7 +59,6 @@ class Call:
             self.path,
             params=self.query or None,
             json_body=self.body,
-            area=kwargs.pop("area", self.endpoint.group),
             **kwargs,
         )
 

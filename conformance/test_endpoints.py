@@ -59,8 +59,15 @@ API_PREFIX = "/wp-json/jetonomy/v1"
 
 
 @pytest.mark.requirement("JT-EP-001")
-def test_api_prefix(jetonomy_admin: JetonomyClient, world: dict) -> None:
-    """<target>/wp-json/jetonomy/v1/posts/{id} of a known post answers 200 JSON with that post."""
+def test_api_prefix(jetonomy_admin: JetonomyClient, request: pytest.FixtureRequest) -> None:
+    """<target>/wp-json/jetonomy/v1/spaces answers a list of spaces, and .../posts/{id} of a
+    known post that post (the spaces first: the run-wide world needs the prefix too)."""
+    spaces = jetonomy_admin.get(
+        f"{jetonomy_admin.target_url}{API_PREFIX}/spaces", params={"limit": 1}
+    )
+    expect.status(spaces, 200, why=f"the API lives under {API_PREFIX}")
+    list_items(spaces)  # the list shape, or the check fails
+    world = request.getfixturevalue("world")
     post_id = world["posts"]["public"]
     response = jetonomy_admin.get(f"{jetonomy_admin.target_url}{API_PREFIX}/posts/{post_id}")
     expect.status(response, 200, why=f"the API lives under {API_PREFIX}")

@@ -394,9 +394,14 @@ def test_search_without_mode_searches_everything(examples: Examples) -> None:
 def test_leaderboard_without_period_is_all_time(examples: Examples) -> None:
     """GET /leaderboards and ?period=all rank the same users the same way.
 
+    regular first upvotes a fresh post by member, so that someone has a reputation to rank
+    by (on a fresh target everyone could be at 0, and any window would rank alike).
     Reputation changes as other checks vote, so the comparison is retried twice.
     """
     admin = examples.client("admin")
+    post_id = examples.fresh("post")  # by member
+    vote = examples.client("regular").post(f"/posts/{post_id}/vote", json={"value": 1})
+    expect.status(vote, (200, 201), why="an upvote that gives member some reputation")
 
     def ranking(**query: Any) -> tuple[Any, list[Any]]:
         response = expect.status(admin.get("/leaderboards", params={"limit": 100, **query}), 200)

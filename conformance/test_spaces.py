@@ -85,11 +85,12 @@ def test_space_settings_are_merged(examples: Examples) -> None:
 
 
 @pytest.mark.requirement("JT-BEHAV-015")
-def test_space_patch_changes_only_fields_sent(examples: Examples) -> None:
+def test_space_patch_changes_only_fields_sent(examples: Examples, jetonomy_space_factory) -> None:
     """PATCH description only: the description changes; name, type, visibility and join
-    policy stay as they were."""
+    policy stay as they were. The space is created with none of the usual defaults (a private
+    Q&A space joined by approval), so a server resetting unsent fields is seen."""
     admin = examples.client("admin")
-    space_id = examples.fresh("space")
+    space_id = jetonomy_space_factory(type="qa", visibility="private", join_policy="approval")["id"]
     before, _ = read(admin, f"/spaces/{space_id}", "the space")
     description = f"Changed by {unique(examples.prefix)}"
     response = admin.patch(f"/spaces/{space_id}", json={"description": description})

@@ -76,7 +76,7 @@ def test_display_name_is_changed(examples: Examples) -> None:
 @pytest.mark.parametrize("role", ME_ROLES)
 def test_me_is_the_caller(role: str, examples: Examples) -> None:
     """/users/me is the user whose credentials were sent: its username is the login used, and
-    its id is the id the public lookup by that login gives."""
+    the public profile of its id is that same user."""
     client = examples.client(role)
     login = examples.run.credentials[role].username
     me, response = read(client, "/users/me", f"/users/me as {role}")
@@ -87,13 +87,15 @@ def test_me_is_the_caller(role: str, examples: Examples) -> None:
     expect.that(
         matches, f"/users/me to be the user {login!r} whose credentials were sent", response
     )
-    by_login, lookup = read(
-        examples.client("admin"), f"/users/by-login/{quote(str(username), safe='')}", "a profile"
+    user_id = field(me, "id", response, "the caller's profile")
+    public, lookup = read(
+        examples.client("admin"), f"/users/{quote(str(user_id), safe='')}", "a profile"
     )
     expect.that(
-        by_login.get("id") == field(me, "id", response, "the caller's profile"),
-        f"/users/me id {me.get('id')!r} to be the id of user {username!r}",
+        public.get("id") == user_id and public.get("username") == username,
+        f"/users/me id {user_id!r} to be the id of user {username!r} (GET /users/{{id}})",
         lookup,
+        detail=f"GET /users/{user_id} is {public.get('id')!r}/{public.get('username')!r}",
     )
 
 

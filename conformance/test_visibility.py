@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pytest_jetonomy import expect
-from pytest_jetonomy.factories import created, post_payload, reply_payload
+from pytest_jetonomy.factories import created, post_payload, reply_payload, space_payload
 
 from .access import REFUSED, ids_of, list_items, walk
 from .examples import Examples
@@ -100,6 +100,34 @@ def test_list_shows_closed_spaces_to_members(examples: Examples, world: dict) ->
 def test_list_shows_every_space_to_admin(examples: Examples, world: dict) -> None:
     """An administrator sees the private and hidden spaces in GET /spaces."""
     _lists_world_spaces("admin", examples, world)
+
+
+@pytest.mark.requirement("JT-VIS-011")
+def test_list_shows_admin_a_space_it_left(examples: Examples) -> None:
+    """An administrator sees a hidden space it is not a member of in GET /spaces.
+
+    The world's spaces were created by the admin, who may have become their member: the admin
+    leaving a fresh hidden space tells "sees every space" from "sees the spaces it is in".
+    """
+    admin = examples.client("admin")
+    body = space_payload(
+        examples.prefix, examples.factory.faker, visibility="hidden", join_policy="invite"
+    )
+    space_id = created(admin.post("/spaces", json=body), "a fresh hidden space")["id"]
+    examples.factory.defer(lambda: admin.delete(f"/spaces/{space_id}"))
+    left = admin.delete(f"/spaces/{space_id}/members/{examples.user_id('admin')}")
+    if not (200 <= left.status < 300 or left.status == 404):  # 404: the admin was no member
+        pytest.skip(
+            f"the target refused to let the admin leave the hidden space it created "
+            f"(HTTP {left.status}): no hidden space without the admin as member to look for"
+        )
+    pages = walk(admin, "/spaces", until=lambda items: space_id in ids_of(items))
+    expect.that(
+        space_id in pages.ids,
+        f"GET /spaces as admin to list the hidden space {space_id} (admin not a member)",
+        pages.last,
+        detail=f"space {space_id} was not listed",
+    )
 
 
 VISIBILITIES = [pytest.param(v, id=f"visibility={v}") for v in ("public", "private", "hidden")]

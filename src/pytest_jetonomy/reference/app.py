@@ -8,9 +8,10 @@ import logging
 import re
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
 from .auth import ANONYMOUS, Authenticator, Identity
@@ -26,7 +27,7 @@ from .errors import (
     not_logged_in,
     rate_limited,
 )
-from .ratelimit import RateLimiter, bucket_of
+from .ratelimit import Decision, RateLimiter, bucket_of
 from .routes import all_routes
 from .routes.moderation import active_ban
 from .routing import NAMESPACE, PUBLIC, build_map, namespace_index
@@ -47,11 +48,12 @@ class ReferenceApp:
     def __init__(self, config: ReferenceConfig, db: Storage | None = None) -> None:
         self.config = config
         self.db = db or Storage(config.db_path)
-        self.auth = Authenticator(self.db)
-        self.limiter = RateLimiter(config.rate_window_seconds)
+        self.auth = Authenticator(self.db, fault=config.fault)
+        self.limiter = RateLimiter(config.rate_window_seconds, config.fault)
         self.routes = all_routes()
-        self.url_map = build_map(self.routes)
-        self.index = namespace_index(self.routes)
+        self.url_map = build_map(self.routes, loose_ids=config.fault("non-numeric-path-id-crashes"))
+        unlisted = "posts.link_preview" if config.fault("link-preview-missing-from-index") else ""
+        self.index = namespace_index([spec for spec in self.routes if spec.endpoint != unlisted])
 
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -83,6 +85,8 @@ class ReferenceApp:
     # -- REST ---------------------------------------------------------------------------
     def rest(self, request: Request, route: str) -> Response:
         route = "/" + route.strip("/")
+        if self.config.fault("namespace-without-version") and route.startswith("/jetonomy"):
+            route = NS_PREFIX + route[len("/jetonomy") :]  # registered as "jetonomy", no "/v1"
         in_namespace = route == NS_PREFIX or route.startswith(NS_PREFIX + "/")
         identity: Identity = ANONYMOUS
         identity_error: ApiError | None = None
@@ -90,15 +94,14 @@ class ReferenceApp:
             identity = self.auth.identify(request)
         except ApiError as err:
             identity_error = err
-        limit_headers: dict[str, str] = {}
+        decision: Decision | None = None
         result: Result | None = None
         if in_namespace:
             if self.config.latency_ms > 0:
                 time.sleep(self.config.latency_ms / 1000.0)
             decision = self.limiter.hit(*bucket_of(identity, request.remote_addr))
-            limit_headers = self.rate_limit_headers(decision.headers())
             if not decision.allowed:
-                result = self.error_result(rate_limited(decision.reset))
+                result = self.rate_limited_result(request, route, identity, identity_error, decision)
         if result is None:
             try:
                 if identity_error is not None:
@@ -109,7 +112,25 @@ class ReferenceApp:
             except Exception:  # noqa: BLE001
                 log.exception("unexpected error handling %s %s", request.method, route)
                 result = self.error_result(internal_error())
+        limit_headers = {} if decision is None else self.rate_limit_headers(decision, result.status)
         return self.finish(request, result, limit_headers)
+
+    def rate_limited_result(
+        self,
+        request: Request,
+        route: str,
+        identity: Identity,
+        identity_error: ApiError | None,
+        decision: Decision,
+    ) -> Result:
+        """The answer to a request beyond the limit: 429, and nothing done."""
+        err = rate_limited(decision.reset)
+        if self.config.fault("rate-limited-wrong-code"):
+            err.code = "rest_too_many_requests"
+        if self.config.fault("rate-limited-request-still-applied") and identity_error is None:
+            with suppress(Exception):  # the handler runs, its answer is thrown away
+                self.dispatch(request, route, identity, True)
+        return self.error_result(err)
 
     def dispatch(self, request: Request, route: str, identity: Identity, in_ns: bool) -> Result:
         method = request.method.upper()
@@ -125,15 +146,29 @@ class ReferenceApp:
         if sub == "/":
             if method not in ("GET", "HEAD"):
                 raise no_route()
+            if self.config.fault("namespace-index-without-namespace"):
+                return Result({k: v for k, v in self.index.items() if k != "namespace"})
             return Result(self.index)
         adapter = self.url_map.bind("reference", "/")
         try:
             endpoint, values = adapter.match(sub, method=method)
+        except MethodNotAllowed as err:
+            if not self.config.fault("undocumented-method-served-as-get") or "GET" not in (
+                err.valid_methods or ()
+            ):
+                raise no_route() from None
+            endpoint, values = adapter.match(sub, method="GET")
         except HTTPException:
             raise no_route() from None
         spec = self.routes[int(endpoint)]
+        if self.config.fault("mark-all-read-not-routed") and spec.endpoint.endswith("all_read"):
+            raise no_route()
         if spec.auth != PUBLIC and identity.anonymous:
-            raise not_logged_in()
+            if not (
+                self.config.fault("notifications-open-to-anonymous")
+                and spec.endpoint == "notifications.list"
+            ):
+                raise not_logged_in()
         if method in WRITE_METHODS and not identity.anonymous and not identity.is_admin:
             if active_ban(self.db, identity.user_id) is not None:
                 raise forbidden("You are banned from this community.")
@@ -153,8 +188,11 @@ class ReferenceApp:
     def params(self, request: Request) -> dict[str, Any]:
         """Query parameters, overridden by body parameters (JSON or form), like WordPress."""
         params: dict[str, Any] = {}
+        dropped = (
+            self.config.fault("rest-route-drops-query-params") and "rest_route" in request.args
+        )
         for key in request.args.keys():
-            if key != "rest_route":
+            if key != "rest_route" and not dropped:
                 _put(params, key, request.args.getlist(key))
         if request.content_length and request.content_length > MAX_BODY_BYTES:
             raise invalid_param("body", "is too large")
@@ -165,7 +203,9 @@ class ReferenceApp:
                 try:
                     parsed = json.loads(data.decode("utf-8"))
                 except (ValueError, RecursionError, UnicodeDecodeError):
-                    raise invalid_json() from None
+                    if not self.config.fault("malformed-json-body-ignored"):
+                        raise invalid_json() from None
+                    parsed = {}
                 if not isinstance(parsed, dict):
                     raise invalid_json("The JSON body must be an object.")
                 if not _clean(parsed):
@@ -182,21 +222,41 @@ class ReferenceApp:
         body = err.body()
         if self.config.fault("error-data-status-disagrees"):
             body["data"]["status"] = 400 if err.status != 400 else 404
+        if self.config.fault("no-route-error-without-data") and err.code == "rest_no_route":
+            del body["data"]
+        if self.config.fault("empty-error-messages"):
+            body["message"] = ""
+        if self.config.fault("forbidden-sent-with-401") and err.code == "jetonomy_forbidden":
+            body["data"]["status"] = 401
+            return Result(body, 401, dict(err.headers))
         return Result(body, err.status, dict(err.headers))
 
-    def rate_limit_headers(self, headers: dict[str, str]) -> dict[str, str]:
+    def rate_limit_headers(self, decision: Decision, status: int) -> dict[str, str]:
         """The one place rate-limit headers are produced (fault variants hook in here)."""
+        headers = decision.headers()
+        if self.config.fault("rate-headers-missing-on-errors") and status >= 400:
+            return {}
+        if self.config.fault("rate-headers-only-on-200") and 200 < status < 300:
+            return {}
+        if self.config.fault("rate-reset-as-timestamp"):
+            headers["X-RateLimit-Reset"] = str(int(time.time()) + decision.reset)
         return headers
 
     def finish(self, request: Request, result: Result, extra: dict[str, str]) -> Response:
         body, status, headers = result.body, result.status, {**result.headers, **extra}
         fields = _fields_param(request)
         if fields and status < 400 and body is not None:
-            body = _pick_fields(body, fields)
-        if "_envelope" in request.args:
+            if not self.config.fault("fields-param-ignored"):
+                body = _pick_fields(body, fields)
+        if "_envelope" in request.args and not self.config.fault("envelope-param-ignored"):
             body = {"body": body, "status": status, "headers": headers}
             status = 200
-        return self.json_response(body, status, headers)
+        response = self.json_response(body, status, headers)
+        if self.config.fault("errors-served-as-html") and status >= 400:
+            response.headers["Content-Type"] = "text/html; charset=UTF-8"
+        if self.config.fault("success-served-as-html") and status < 400:
+            response.headers["Content-Type"] = "text/html; charset=UTF-8"
+        return response
 
     @staticmethod
     def json_response(body: Any, status: int, headers: dict[str, str]) -> Response:

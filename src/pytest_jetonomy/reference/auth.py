@@ -10,6 +10,7 @@ import html
 import secrets
 import string
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -107,9 +108,15 @@ def check_password(stored: str, password: str) -> bool:
 class Authenticator:
     """Resolves the caller of a request; serves wp-login.php and the nonce endpoint."""
 
-    def __init__(self, db: Storage, secret: bytes | None = None) -> None:
+    def __init__(
+        self,
+        db: Storage,
+        secret: bytes | None = None,
+        fault: Callable[[str], bool] | None = None,
+    ) -> None:
         self.db = db
         self.secret = secret or secrets.token_bytes(32)
+        self.fault = fault or (lambda name: False)
 
     # -- users -----------------------------------------------------------------------
     def find_user(self, login: str) -> Row | None:
@@ -164,6 +171,8 @@ class Authenticator:
         """The caller, or raise 401 (bad credentials) / 403 (bad cookie nonce)."""
         header = request.headers.get("Authorization", "")
         if header.partition(" ")[0].lower() == "basic":
+            if self.fault("basic-auth-header-dropped"):
+                return ANONYMOUS
             return self._basic(header)  # other schemes are not ours: ignored, like WordPress
         cookie = request.cookies.get(COOKIE_NAME)
         if not cookie:
@@ -175,10 +184,17 @@ class Authenticator:
         if user is None:
             return ANONYMOUS
         nonce = request.headers.get("X-WP-Nonce") or request.args.get("_wpnonce")
+        if self.fault("nonce-header-ignored"):
+            nonce = request.args.get("_wpnonce")
+        if self.fault("wpnonce-query-param-ignored"):
+            nonce = request.headers.get("X-WP-Nonce")
         if not nonce:
+            if self.fault("cookie-without-nonce-authenticates"):
+                return Identity.from_row(user, "cookie")
             return ANONYMOUS  # a cookie without a nonce counts as logged out, like WordPress
         if not hmac.compare_digest(nonce, self.nonce(session[0], session[1])):
-            raise invalid_nonce()
+            if not self.fault("invalid-nonce-accepted"):
+                raise invalid_nonce()
         return Identity.from_row(user, "cookie")
 
     def _basic(self, header: str) -> Identity:
@@ -192,6 +208,8 @@ class Authenticator:
             raise not_logged_in("Malformed Basic credentials.")
         user = self.find_user(login)
         if user is None or not self.check_app_password(int(user["id"]), password):
+            if self.fault("bad-credentials-served-as-anonymous"):
+                return ANONYMOUS
             raise not_logged_in("Invalid application password.")
         return Identity.from_row(user, "basic")
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request
 from . import clock, queries
 from .auth import Identity
 from .config import ReferenceConfig
-from .errors import forbidden, not_found, not_logged_in
+from .errors import ApiError, forbidden, not_found, not_logged_in
 from .pagination import Page, parse_page
 from .params import parse_args
 from .routing import RouteSpec
@@ -53,7 +53,11 @@ class Ctx:
         return parse_args(self.spec.args, self.params)
 
     def page(self) -> Page:
-        return parse_page(self.params)
+        if self.fault("negative-offset-read-as-zero"):
+            offset = self.params.get("offset")
+            if isinstance(offset, (int, str)) and str(offset).strip().startswith("-"):
+                return parse_page({**self.params, "offset": 0}, self.fault)
+        return parse_page(self.params, self.fault)
 
     def fault(self, name: str) -> bool:
         return self.config.fault(name)
@@ -114,7 +118,7 @@ class Ctx:
         if status == "publish":
             return True
         if status == "draft":
-            return mine
+            return mine or self.fault("drafts-readable-by-link")
         if status == "pending":
             return mine or self.identity.can_moderate
         return self.identity.can_moderate  # spam, trash
@@ -153,6 +157,8 @@ class Ctx:
     def post(self, post_id: int) -> Row:
         row = queries.post_row(self.db, post_id)
         if row is None or not self.can_see_post(row):
+            if self.fault("unknown-post-code-is-rest-post-invalid-id"):
+                raise ApiError(404, "rest_post_invalid_id", "Invalid post ID.")
             raise not_found("Post")
         return row
 

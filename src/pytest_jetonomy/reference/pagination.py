@@ -8,10 +8,10 @@ import bisect
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import invalid_param
+from .errors import ApiError, invalid_param
 from .params import INT_MAX, to_int
 
 DEFAULT_LIMIT = 20
@@ -21,11 +21,17 @@ T = TypeVar("T")
 Key = tuple[Any, ...]
 
 
+def _no_fault(name: str) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Page:
     limit: int = DEFAULT_LIMIT
     offset: int = 0
     after: tuple[str, Key] | None = None  # (sort signature, key of the last item seen)
+    fault: Callable[[str], bool] = field(default=_no_fault, compare=False, repr=False)
+    """The server's fault switch (``ReferenceConfig.fault``), for the pagination faults."""
 
 
 @dataclass
@@ -60,8 +66,8 @@ def decode_cursor(value: str) -> tuple[str, Key]:
     return signature, tuple(key)
 
 
-def parse_page(raw: Mapping[str, Any]) -> Page:
-    limit = DEFAULT_LIMIT
+def parse_page(raw: Mapping[str, Any], fault: Callable[[str], bool] = _no_fault) -> Page:
+    limit = 10 if fault("default-page-size-10") else DEFAULT_LIMIT
     if raw.get("limit") is not None:
         value = raw["limit"]
         if isinstance(value, str) and value.strip().lstrip("+").isdigit() and len(value) > 19:
@@ -70,7 +76,10 @@ def parse_page(raw: Mapping[str, Any]) -> Page:
             limit = to_int("limit", value)
         if limit < 1:
             raise invalid_param("limit", "must be >= 1")
-        limit = min(limit, MAX_LIMIT)
+        if not fault("limit-not-capped"):
+            limit = min(limit, MAX_LIMIT)
+        if fault("limit-ignored"):
+            limit = DEFAULT_LIMIT
     offset = 0
     if raw.get("offset") is not None:
         offset = to_int("offset", raw["offset"], minimum=0)
@@ -79,8 +88,12 @@ def parse_page(raw: Mapping[str, Any]) -> Page:
     if cursor is not None and cursor != "":
         if not isinstance(cursor, str) or len(cursor) > 2048:
             raise invalid_param("after", "is not a valid cursor")
-        after = decode_cursor(cursor)
-    return Page(limit=limit, offset=offset, after=after)
+        try:
+            after = decode_cursor(cursor)
+        except ApiError:
+            if not fault("garbage-cursor-accepted"):
+                raise
+    return Page(limit=limit, offset=offset, after=after, fault=fault)
 
 
 def paginate(
@@ -106,22 +119,48 @@ def paginate(
             start = bisect.bisect_right(keys, cursor_key)
         except TypeError:
             raise invalid_param("after", "is not a valid cursor") from None
+        if page.fault("cursor-repeats-last-item"):  # bisect_left: the cursor's item again
+            start = bisect.bisect_left(keys, cursor_key)
+        if page.fault("cursor-skips-an-item"):
+            start += 1
     else:
         start = min(page.offset, INT_MAX)
+        if page.offset and page.fault("offset-off-by-one"):
+            start += 1
+        if page.offset and page.fault("offset-pages-overlap"):
+            start -= 1
+        if page.fault("offset-past-end-refused") and start >= total > 0:
+            raise invalid_param("offset", "is past the end of the list")
     end = min(start + page.limit, total)
     chosen = keyed[start:end] if start < total else []
+    if page.after is not None and page.fault("cursor-page-reversed"):
+        chosen.reverse()  # a keyset query with its ORDER BY flipped and never re-reversed
     has_more = end < total and start < total
+    reported = total - start if page.fault("total-counts-remaining-items") else total
     meta = {
         "count": len(chosen),
         "has_more": has_more,
         "cursor_next": encode_cursor(signature, keys[end - 1]) if has_more and chosen else None,
-        "total": total,
+        "total": reported,
         "offset": start,
     }
+    if page.fault("cursor-next-never-null") and keys and meta["cursor_next"] is None:
+        meta["cursor_next"] = encode_cursor(signature, keys[end - 1] if chosen else keys[-1])
+    if page.fault("has-more-always-true"):
+        meta["has_more"] = True
+    if page.fault("meta-offset-always-zero"):
+        meta["offset"] = 0
+    pages = math.ceil(reported / page.limit) if reported else 0
+    if page.fault("total-pages-rounded-down"):
+        pages = reported // page.limit
     headers = {
-        "X-JT-Total": str(total),
-        "X-JT-TotalPages": str(math.ceil(total / page.limit) if total else 0),
+        "X-JT-Total": str(reported + 1 if page.fault("total-off-by-one") else reported),
+        "X-JT-TotalPages": str(pages),
     }
+    if page.fault("total-header-missing"):
+        del headers["X-JT-Total"]
+    if page.fault("total-pages-header-missing"):
+        del headers["X-JT-TotalPages"]
     rendered = [render(item, start + i) for i, (_, item) in enumerate(chosen)]
     return Listing(rendered, meta, headers)
 

@@ -39,6 +39,12 @@ class IdConverter(BaseConverter):
         return str(value)
 
 
+class LooseIdConverter(IdConverter):
+    """Fault variant ``non-numeric-path-id-crashes``: any segment matches, ``int()`` fails."""
+
+    regex = r"[^/]+"
+
+
 @dataclass(frozen=True)
 class RouteSpec:
     endpoint: str
@@ -78,11 +84,12 @@ def route(
     return register
 
 
-def build_map(specs: Sequence[RouteSpec]) -> Map:
+def build_map(specs: Sequence[RouteSpec], loose_ids: bool = False) -> Map:
     rules = [
         Rule(spec.rule, endpoint=index, methods=[spec.method]) for index, spec in enumerate(specs)
     ]
-    return Map(rules, converters={"id": IdConverter}, strict_slashes=False, merge_slashes=False)
+    converter = LooseIdConverter if loose_ids else IdConverter
+    return Map(rules, converters={"id": converter}, strict_slashes=False, merge_slashes=False)
 
 
 def namespace_index(specs: Sequence[RouteSpec]) -> dict[str, Any]:

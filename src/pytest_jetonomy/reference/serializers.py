@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from email.utils import format_datetime
 from typing import Any
 
-from . import queries
+from . import clock, queries
 from .context import Ctx
 from .storage import Row, Storage
 
@@ -46,15 +47,20 @@ def authors(db: Storage, user_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
 
 
 def user_public(ctx: Ctx, row: Row) -> dict[str, Any]:
-    return {
+    profile = {
         **author(row),
         "reputation": queries.reputation(ctx.db, int(row["id"])),
         "registered_at": row["registered_at"],
         "trust_level": row["trust_level"],
     }
+    if ctx.fault("email-in-public-profiles"):
+        profile["email"] = row["email"]
+    return profile
 
 
 def user_full(ctx: Ctx, row: Row) -> dict[str, Any]:
+    if ctx.fault("own-profile-without-settings"):
+        return {**user_public(ctx, row), "email": row["email"]}
     return {**user_public(ctx, row), "email": row["email"], "settings": _json_obj(row["settings"])}
 
 
@@ -88,6 +94,12 @@ def _my_votes(ctx: Ctx, object_type: str, ids: Sequence[int]) -> dict[int, int]:
         f"AND object_id IN ({','.join('?' * len(ids))})",
         [ctx.user_id, object_type, *ids],
     )
+    if ctx.fault("user-vote-not-filtered-by-caller"):  # anybody's vote shown as the caller's
+        rows = ctx.db.all(
+            f"SELECT object_id, value FROM votes WHERE object_type = ? "
+            f"AND object_id IN ({','.join('?' * len(ids))})",
+            [object_type, *ids],
+        )
     return {int(row["object_id"]): int(row["value"]) for row in rows}
 
 
@@ -124,6 +136,19 @@ def posts(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
                 "published_at": row["published_at"],
             }
         )
+    for item in out:  # fault variants of the post schema (JT-SCHEMA-*)
+        if ctx.fault("posts-without-reply-count"):
+            del item["reply_count"]
+        if ctx.fault("post-flags-as-0-1"):
+            item["is_pinned"], item["is_closed"] = int(item["is_pinned"]), int(item["is_closed"])
+        if ctx.fault("ids-as-strings-in-posts"):
+            item["id"] = str(item["id"])
+        if ctx.fault("post-dates-in-rfc-2822"):
+            for key in ("created_at", "updated_at", "published_at"):
+                if item[key]:
+                    item[key] = format_datetime(clock.parse_iso(item[key]), usegmt=True)
+        if ctx.fault("post-author-is-the-caller"):
+            item["author"] = authors(ctx.db, [ctx.user_id])[ctx.user_id]
     return out
 
 
@@ -156,6 +181,9 @@ def replies(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
                 "updated_at": row["updated_at"],
             }
         )
+    if ctx.fault("reply-content-as-rendered-object"):  # WordPress core's {"rendered": ...}
+        for item in out:
+            item["content"] = {"rendered": item["content"]}
     return out
 
 

@@ -21,6 +21,8 @@ def list_bookmarks(ctx: Ctx) -> Result:
         post = queries.post_row(ctx.db, int(row["post_id"]))
         if post is not None and ctx.can_see_post(post):
             items.append(ser.bookmark(row, ser.post(ctx, post)))
+            if ctx.fault("bookmarks-listed-without-post-id"):
+                del items[-1]["post_id"]
     listing = full_list(items)
     return Result(listing.body(), headers=listing.headers)
 
@@ -55,4 +57,6 @@ def remove_bookmark(ctx: Ctx) -> Result:
         raise not_found("Bookmark")
     with ctx.db.transaction() as db:
         db.execute("DELETE FROM bookmarks WHERE id = ?", (row["id"],))
+    if ctx.fault("bookmark-delete-reports-false"):
+        return Result({**ser.deleted(int(row["id"])), "deleted": False})
     return Result(ser.deleted(int(row["id"])))

@@ -46,6 +46,11 @@ def _check(ctx: Ctx, args: dict[str, Any], own_id: int | None = None) -> None:
 def list_categories(ctx: Ctx) -> Result:
     rows = ctx.db.all(queries.CATEGORIES_SELECT + " ORDER BY c.name COLLATE NOCASE, c.id")
     listing = full_list([ser.category(row) for row in rows])
+    if ctx.fault("categories-listed-without-space-count"):
+        for item in listing.items:
+            del item["space_count"]
+    if ctx.fault("categories-listed-as-bare-array"):
+        return Result(listing.items, headers=listing.headers)
     return Result(listing.body(), headers=listing.headers)
 
 
@@ -62,7 +67,8 @@ def list_categories(ctx: Ctx) -> Result:
 def create_category(ctx: Ctx) -> Result:
     args = ctx.args()
     _check(ctx, args)
-    ctx.require(ctx.identity.is_admin, "Only administrators can manage categories.")
+    if not (ctx.fault("category-create-open-to-moderators") and ctx.identity.can_moderate):
+        ctx.require(ctx.identity.is_admin, "Only administrators can manage categories.")
     with ctx.db.transaction() as db:
         base = queries.slugify(args.get("slug") or args["name"])
         slug = queries.unique_slug(db, "categories", base)
@@ -77,11 +83,15 @@ def create_category(ctx: Ctx) -> Result:
                 clock.now_iso(),
             ),
         )
+    if ctx.fault("category-create-answers-id-only"):
+        return Result({"id": new_id}, 201)
     return Result(ser.category(_category(ctx, new_id)), 201)
 
 
 @route("GET", "/categories/<id:id>", auth=PUBLIC, name="get")
 def get_category(ctx: Ctx, id: int) -> Result:
+    if ctx.fault("category-get-wrapped-in-data"):
+        return Result({"data": ser.category(_category(ctx, id))})
     return Result(ser.category(_category(ctx, id)))
 
 
@@ -100,6 +110,8 @@ def update_category(ctx: Ctx, id: int) -> Result:
     args = ctx.args()
     _check(ctx, args, own_id=id)
     ctx.require(ctx.identity.is_admin, "Only administrators can manage categories.")
+    if ctx.fault("category-update-needs-ungranted-capability"):
+        ctx.require(ctx.identity.can("manage_categories"), "Missing manage_categories.")
     with ctx.db.transaction() as db:
         fields: dict[str, Any] = {}
         if "name" in args:

@@ -23,19 +23,22 @@ PERIOD_DAYS = {"all": None, "month": 30, "week": 7}
     ],
 )
 def leaderboard(ctx: Ctx) -> Result:
+    if ctx.fault("leaderboards-require-login"):
+        ctx.require_login()
     period = ctx.args()["period"]
     page = ctx.page()
     days = PERIOD_DAYS[period]
     scores = queries.reputations(ctx.db, clock.days_ago(days) if days else None)
     users = ctx.db.all("SELECT * FROM users")
     ranked = [(scores.get(int(u["id"]), 0), u) for u in users]
+    unranked = ctx.fault("leaderboard-without-period-unranked") and "period" not in ctx.params
     listing = paginate(
         ranked,
-        lambda pair: (-pair[0], int(pair[1]["id"])),
+        lambda pair: (0 if unranked else -pair[0], int(pair[1]["id"])),
         page,
         f"leaderboard:{period}",
         lambda pair, position: {
-            "rank": position + 1,
+            "rank": position if ctx.fault("leaderboard-ranks-from-zero") else position + 1,
             "user": ser.author(pair[1]),
             "reputation": pair[0],
         },

@@ -34,12 +34,16 @@ def _object(ctx: Ctx, kind: str, object_id: int) -> tuple[Row, int]:
 
 def _item(ctx: Ctx, kind: str, row: Row, space_id: int) -> dict[str, Any]:
     who = ser.authors(ctx.db, [int(row["author_id"])])[int(row["author_id"])]
-    return ser.moderation_item(kind, row, space_id, who)
+    item = ser.moderation_item(kind, row, space_id, who)
+    if ctx.fault("moderation-item-without-author"):
+        del item["author"]
+    return item
 
 
 @route("GET", "/moderation/queue", auth=MODERATOR, name="queue")
 def queue(ctx: Ctx) -> Result:
-    ctx.require(ctx.identity.can_moderate)
+    if not ctx.fault("moderation-queue-open-to-members"):
+        ctx.require(ctx.identity.can_moderate)
     items: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
     for row in ctx.db.all(queries.POSTS_SELECT + " WHERE p.status = 'pending'"):
         items.append(
@@ -122,12 +126,17 @@ def create_flag(ctx: Ctx) -> Result:
         )
     row = ctx.db.one("SELECT * FROM flags WHERE id = ?", (flag_id,))
     assert row is not None
-    return Result(ser.flag(row), 201)
+    flag = ser.flag(row)
+    if ctx.fault("new-flag-status-pending"):
+        flag["status"] = "pending"
+    return Result(flag, 201)
 
 
 @route("GET", "/moderation/flags", auth=MODERATOR, name="flags")
 def list_flags(ctx: Ctx) -> Result:
     ctx.require(ctx.identity.can_moderate)
+    if ctx.fault("flags-list-checks-admin-capability"):
+        ctx.require(ctx.identity.can("manage_options"))
     rows = ctx.db.all("SELECT * FROM flags WHERE status = 'open' ORDER BY id")
     listing = full_list([ser.flag(row) for row in rows])
     return Result(listing.body(), headers=listing.headers)
@@ -175,7 +184,10 @@ def ban_user(ctx: Ctx) -> Result:
         )
     row = ctx.db.one("SELECT * FROM bans WHERE user_id = ?", (args["user_id"],))
     assert row is not None
-    return Result(ser.ban(row), 201)
+    ban = ser.ban(row)
+    if ctx.fault("ban-without-user-id"):
+        del ban["user_id"]
+    return Result(ban, 201)
 
 
 @route("DELETE", "/moderation/ban/<id:id>", auth=MODERATOR, name="unban")

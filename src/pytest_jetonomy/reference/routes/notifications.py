@@ -33,6 +33,9 @@ def list_notifications(ctx: Ctx) -> Result:
         f"notifications:{int(bool(args.get('unread')))}",
         lambda r, _: ser.notification(r),
     )
+    if ctx.fault("notification-message-renamed-text"):
+        for item in listing.items:
+            item["text"] = item.pop("message")
     return Result(listing.body(), headers=listing.headers)
 
 
@@ -41,6 +44,8 @@ def unread_count(ctx: Ctx) -> Result:
     count = ctx.db.scalar(
         "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND is_read = 0", (ctx.user_id,)
     )
+    if ctx.fault("unread-count-renamed-unread"):
+        return Result({"unread": int(count or 0)})
     return Result({"count": int(count or 0)})
 
 
@@ -57,7 +62,10 @@ def mark_notification(ctx: Ctx, id: int) -> Result:
     row = ctx.db.one("SELECT * FROM notifications WHERE id = ?", (id,))
     if row is None:
         raise not_found("Notification")
-    read = ctx.args()["read"]
+    if ctx.fault("notification-read-cast-loosely") and ctx.params.get("read") is not None:
+        read = bool(ctx.params["read"])
+    else:
+        read = ctx.args()["read"]
     ctx.require(int(row["user_id"]) == ctx.user_id, "This notification is not yours.")
     with ctx.db.transaction() as db:
         db.execute("UPDATE notifications SET is_read = ? WHERE id = ?", (int(read), id))

@@ -27,7 +27,10 @@ def post_key(sort: str) -> Any:
 
 
 def list_posts(ctx: Ctx, rows: list[Row], sort: str, signature: str) -> Result:
-    listing = paginate(rows, post_key(sort), ctx.page(), signature, lambda r, _: r)
+    key = post_key(sort)
+    if sort == "recent" and ctx.fault("pinned-posts-not-first"):  # pins ignored
+        key = lambda r: (-clock.epoch(r["created_at"]), -r["id"])  # noqa: E731
+    listing = paginate(rows, key, ctx.page(), signature, lambda r, _: r)
     listing.items = ser.posts(ctx, listing.items)
     return Result(listing.body(), headers=listing.headers)
 
@@ -44,11 +47,19 @@ def list_posts(ctx: Ctx, rows: list[Row], sort: str, signature: str) -> Result:
 )
 def list_space_posts(ctx: Ctx, space_id: int) -> Result:
     ctx.space(space_id)
+    if ctx.fault("unknown-post-sort-falls-back") and ctx.params.get("sort") not in POST_SORTS:
+        ctx.params.pop("sort", None)
     sort = ctx.args()["sort"]
+    if ctx.fault("post-sort-unanswered-refused") and sort == "unanswered":
+        raise invalid_param("sort", "must be one of recent, popular")
     rows = ctx.db.all(
         queries.POSTS_SELECT + " WHERE p.space_id = ? AND p.status = 'publish'", (space_id,)
     )
     rows = [row for row in rows if ctx.is_live(row)]
+    if ctx.fault("drafts-in-space-list"):  # the status filter lets drafts through
+        rows += ctx.db.all(
+            queries.POSTS_SELECT + " WHERE p.space_id = ? AND p.status = 'draft'", (space_id,)
+        )
     return list_posts(ctx, rows, sort, f"posts:{space_id}:{sort}")
 
 
@@ -73,9 +84,15 @@ POST_WRITE_ARGS = [
 )
 def create_post(ctx: Ctx, space_id: int) -> Result:
     ctx.space(space_id)
+    if ctx.fault("post-title-not-required") and ctx.params.get("title") is None:
+        ctx.params["title"] = "Untitled"
+    if ctx.fault("post-published-at-refused") and "published_at" in ctx.params:
+        raise invalid_param("published_at", "is not a known parameter")
     args = ctx.args()
     tags = content.check_tags(ctx.db, args.get("tags", []))
-    status = content.initial_status(ctx.identity, args.get("status") or "publish")
+    editorial = ctx.fault("post-status-defaults-to-draft") and ctx.identity.can_moderate
+    default_status = "draft" if editorial else "publish"
+    status = content.initial_status(ctx.identity, args.get("status") or default_status)
     with ctx.db.transaction() as db:
         now = clock.now_iso()
         published = clock.iso(args["published_at"]) if args.get("published_at") else None
@@ -99,13 +116,24 @@ def drafts(ctx: Ctx) -> Result:
         (ctx.user_id,),
     )
     rows = [row for row in rows if ctx.can_see_post(row)]
+    if ctx.fault("drafts-of-everyone-listed"):  # the author filter forgotten
+        rows = ctx.db.all(queries.POSTS_SELECT + " WHERE p.status = 'draft' ORDER BY p.id DESC")
     listing = full_list(ser.posts(ctx, rows))
     return Result(listing.body(), headers=listing.headers)
 
 
 @route("GET", "/posts/<id:id>", auth=PUBLIC, name="get")
 def get_post(ctx: Ctx, id: int) -> Result:
-    return Result(ser.post(ctx, ctx.post(id)))
+    if ctx.fault("closed-space-posts-readable-by-id"):
+        row = queries.post_row(ctx.db, id)
+        if row is not None and ctx.is_live(row):
+            return Result(ser.post(ctx, row))
+    post = ctx.post(id)
+    if ctx.fault("closed-space-posts-hidden-from-members"):
+        space = queries.space_row(ctx.db, int(post["space_id"]))
+        if space is None or (space["visibility"] != "public" and not ctx.identity.can_moderate):
+            raise not_found("Post")
+    return Result(ser.post(ctx, post))
 
 
 @route(
@@ -123,9 +151,12 @@ def update_post(ctx: Ctx, id: int) -> Result:
     post = ctx.post(id)
     args = ctx.args()
     tags = content.check_tags(ctx.db, args["tags"]) if "tags" in args else None
+    if ctx.fault("post-edit-ignores-tags"):
+        tags = None
     if "title" in args and not args["title"].strip():
         raise invalid_param("title", "must not be empty")
-    ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
+    if not ctx.fault("post-edit-open-to-any-member"):
+        ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
     with ctx.db.transaction() as db:
         now = clock.now_iso()
         fields: dict[str, Any] = {k: args[k] for k in ("title", "content") if k in args}
@@ -187,6 +218,8 @@ def close_post(ctx: Ctx, id: int) -> Result:
     post = ctx.post(id)
     closed = ctx.args()["closed"]
     ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
+    if ctx.fault("post-close-moderators-only"):
+        ctx.require(ctx.identity.can_moderate, "Only moderators can close posts.")
     with ctx.db.transaction() as db:
         db.execute(
             "UPDATE posts SET is_closed = ?, updated_at = ? WHERE id = ?",
@@ -199,9 +232,15 @@ def close_post(ctx: Ctx, id: int) -> Result:
 def pin_post(ctx: Ctx, id: int) -> Result:
     ctx.post(id)
     ctx.require(ctx.identity.can_moderate)
+    if ctx.fault("pin-checks-moderator-role"):
+        ctx.require(ctx.identity.role == "moderator", "Only moderators can pin posts.")
     with ctx.db.transaction() as db:
-        db.execute("UPDATE posts SET is_pinned = 1 - is_pinned WHERE id = ?", (id,))
-    return Result(ser.post(ctx, ctx.post(id)))
+        if ctx.fault("pin-does-not-unpin"):
+            db.execute("UPDATE posts SET is_pinned = 1 WHERE id = ?", (id,))
+        else:
+            db.execute("UPDATE posts SET is_pinned = 1 - is_pinned WHERE id = ?", (id,))
+    status = 201 if ctx.fault("pin-answers-201-created") else 200
+    return Result(ser.post(ctx, ctx.post(id)), status)
 
 
 @route(
@@ -219,6 +258,8 @@ def move_post(ctx: Ctx, id: int) -> Result:
     if queries.space_row(ctx.db, target) is None:
         raise not_found("Target space")
     ctx.require(ctx.identity.can_moderate)
+    if ctx.fault("move-ignored"):
+        target = ctx.post(id)["space_id"]
     with ctx.db.transaction() as db:
         db.execute(
             "UPDATE posts SET space_id = ?, updated_at = ? WHERE id = ?",
@@ -254,7 +295,8 @@ def merge_post(ctx: Ctx, id: int) -> Result:
         else:
             db.execute("UPDATE replies SET is_accepted = 0 WHERE post_id = ?", (id,))
         db.execute("UPDATE posts SET accepted_reply_id = NULL WHERE id = ?", (id,))
-        db.execute("UPDATE replies SET post_id = ? WHERE post_id = ?", (target_id, id))
+        if not ctx.fault("merge-leaves-replies-behind"):
+            db.execute("UPDATE replies SET post_id = ? WHERE post_id = ?", (target_id, id))
         db.execute("UPDATE posts SET updated_at = ? WHERE id = ?", (clock.now_iso(), target_id))
         content.delete_posts(db, [id])
     return Result(ser.post(ctx, ctx.post(target_id)))
@@ -271,6 +313,8 @@ def merge_post(ctx: Ctx, id: int) -> Result:
 )
 def link_preview(ctx: Ctx) -> Result:
     url = ctx.args()["url"].strip()
+    if ctx.fault("link-preview-requires-regular-trust"):
+        ctx.require(ctx.identity.trust_level not in ("new_member", "member"), "Not trusted yet.")
     try:
         parts = urlsplit(url)
         ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
@@ -278,4 +322,7 @@ def link_preview(ctx: Ctx) -> Result:
         ok = False
     if not ok:
         raise invalid_param("url", "must be an http or https URL")
-    return Result(linkpreview.fetch(url))
+    preview = linkpreview.fetch(url)
+    if ctx.fault("link-preview-image-renamed"):
+        preview["og:image"] = preview.pop("image")
+    return Result(preview)

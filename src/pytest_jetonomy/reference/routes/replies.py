@@ -60,6 +60,9 @@ def list_replies(ctx: Ctx, post_id: int) -> Result:
 )
 def create_reply(ctx: Ctx, post_id: int) -> Result:
     post = ctx.post(post_id)
+    if ctx.fault("reply-captcha-required-while-disabled") and not ctx.params.get("captcha_token"):
+        if ctx.identity.trust_level in ("new_member", "member"):
+            raise invalid_param("captcha_token", "is required")
     args = ctx.args()
     parent_id = args.get("parent_id")
     if parent_id is not None:
@@ -68,7 +71,7 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
             raise not_found("Parent reply")
         if int(parent["post_id"]) != post_id:
             raise invalid_param("parent_id", "belongs to another post")
-    if post["is_closed"]:
+    if post["is_closed"] and not ctx.fault("closed-post-takes-replies"):
         raise forbidden("This post is closed to new replies.")
     if post["status"] != "publish":
         raise forbidden("Replies are only possible on published posts.")
@@ -112,6 +115,8 @@ def update_reply(ctx: Ctx, id: int) -> Result:
 def delete_reply(ctx: Ctx, id: int) -> Result:
     reply, post = ctx.reply(id)
     ctx.require(ctx.can_edit(int(reply["author_id"]), int(post["space_id"])))
+    if ctx.fault("reply-delete-author-only"):
+        ctx.require(int(reply["author_id"]) == ctx.user_id, "Only the author can delete a reply.")
     with ctx.db.transaction() as db:
         content.delete_replies(db, [id])
     return Result(ser.deleted(id))
@@ -120,7 +125,15 @@ def delete_reply(ctx: Ctx, id: int) -> Result:
 @route("POST", "/replies/<id:id>/accept", auth=POST_AUTHOR, name="accept")
 def accept_reply(ctx: Ctx, id: int) -> Result:
     reply, post = ctx.reply(id)
-    ctx.require(int(post["author_id"]) == ctx.user_id, "Only the post's author can accept.")
+    accepter = int(post["author_id"])
+    if ctx.fault("accept-checks-reply-author"):
+        accepter = int(reply["author_id"])
+    ctx.require(
+        accepter == ctx.user_id
+        or (ctx.fault("reply-author-may-accept") and int(reply["author_id"]) == ctx.user_id)
+        or (ctx.fault("moderators-may-accept-replies") and ctx.identity.can_moderate),
+        "Only the post's author can accept.",
+    )
     space = ctx.db.one("SELECT type FROM spaces WHERE id = ?", (post["space_id"],))
     if space is None or space["type"] != "qa":
         raise invalid_param("id", "answers can only be accepted in Q&A spaces")
@@ -134,7 +147,8 @@ def accept_reply(ctx: Ctx, id: int) -> Result:
             db.execute(
                 "UPDATE replies SET is_accepted = 1, accepted_at = ? WHERE id = ?", (now, id)
             )
-            db.execute("UPDATE posts SET accepted_reply_id = ? WHERE id = ?", (id, post["id"]))
+            if not ctx.fault("accept-not-recorded-on-post"):
+                db.execute("UPDATE posts SET accepted_reply_id = ? WHERE id = ?", (id, post["id"]))
             events.reply_accepted(db, reply, post, ctx.user_id)
     return Result(ser.reply(ctx, ctx.reply(id)[0]))
 
@@ -190,5 +204,6 @@ def split_reply(ctx: Ctx, id: int) -> Result:
                 f"UPDATE posts SET accepted_reply_id = NULL WHERE accepted_reply_id IN ({marks})",
                 moved,
             )
-        content.delete_replies(db, [id])
+        if not ctx.fault("split-leaves-reply-in-place"):
+            content.delete_replies(db, [id])
     return Result(ser.post(ctx, ctx.post(new_id)), 201)

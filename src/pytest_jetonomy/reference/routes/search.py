@@ -76,8 +76,12 @@ def search(ctx: Ctx) -> Result:
     needle = args["q"].strip().casefold()
     if not needle:
         raise invalid_param("q", "must not be empty")
+    if ctx.fault("search-query-ascii-only"):
+        needle.encode("ascii")  # UnicodeEncodeError: a 500 on any other character
     page = ctx.page()
     mode = args["mode"]
+    if ctx.fault("search-mode-defaults-to-posts") and "mode" not in ctx.params:
+        mode = "posts"
     hits = [h for h in _candidates(ctx, args, mode) if h.score > 0 and _dated(h, args)]
 
     def key(h: Hit) -> tuple[int, ...]:
@@ -90,6 +94,10 @@ def search(ctx: Ctx) -> Result:
         str(args.get(k, "")) for k in ("q", "mode", "space_id", "author_id", "tag_id", "sort")
     )
     listing = paginate(hits, key, page, sig[:200], lambda h, _: h.render(needle))
+    if ctx.fault("search-posts-typed-topic"):
+        for item in listing.items:
+            if item["type"] == "post":
+                item["type"] = "topic"
     return Result(listing.body(), headers=listing.headers)
 
 
@@ -147,6 +155,8 @@ def _candidates(ctx: Ctx, args: dict[str, Any], mode: str) -> list[Hit]:
     if mode in ("replies", "all"):
         for r in ctx.db.all("SELECT * FROM replies WHERE status = 'publish'"):
             p = live.get(int(r["post_id"]))
+            if p is None and ctx.fault("search-leaks-closed-space-replies"):
+                p = posts.get(int(r["post_id"]))
             if p is None or not post_ok(p):
                 continue
             if author_id is not None and int(r["author_id"]) != author_id:

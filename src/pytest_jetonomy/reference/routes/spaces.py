@@ -86,12 +86,27 @@ def _space_key(sort: str) -> Any:
 )
 def list_spaces(ctx: Ctx) -> Result:
     args = ctx.args()
-    rows = [row for row in ctx.db.all(queries.SPACES_SELECT) if ctx.can_see_space(row)]
-    if "visibility" in args:
+    rows = [row for row in ctx.db.all(queries.SPACES_SELECT) if _listed(ctx, row)]
+    if "visibility" in args and not ctx.fault("visibility-filter-ignored"):
+        if ctx.fault("visibility-filter-skips-access-check"):
+            rows = ctx.db.all(queries.SPACES_SELECT)
         rows = [row for row in rows if row["visibility"] == args["visibility"]]
     sig = f"spaces:{args['sort']}:{args.get('visibility', '')}"
     listing = paginate(rows, _space_key(args["sort"]), ctx.page(), sig, lambda r, _: ser.space(r))
     return Result(listing.body(), headers=listing.headers)
+
+
+def _listed(ctx: Ctx, row: Row) -> bool:
+    """Whether GET /spaces shows the space to the caller (fault variants hook in here)."""
+    if ctx.fault("private-spaces-listed-to-everyone") and row["visibility"] == "private":
+        return True
+    if ctx.fault("hidden-spaces-listed-to-everyone") and row["visibility"] == "hidden":
+        return True
+    if ctx.fault("closed-spaces-unlisted-for-members") and row["visibility"] != "public":
+        return ctx.identity.can_moderate
+    if ctx.fault("space-list-ignores-admin-bypass"):
+        return row["visibility"] == "public" or ctx.is_member(int(row["id"]))
+    return ctx.can_see_space(row)
 
 
 @route(
@@ -120,7 +135,9 @@ def create_space(ctx: Ctx) -> Result:
                 args.get("description", ""),
                 args.get("type", "discussion"),
                 args.get("visibility", "public"),
-                args.get("join_policy", "open"),
+                "open"
+                if ctx.fault("create-space-ignores-join-policy")
+                else args.get("join_policy", "open"),
                 args.get("icon"),
                 merge_settings("{}", args.get("settings", {})),
                 args.get("category_id"),
@@ -140,7 +157,19 @@ def create_space(ctx: Ctx) -> Result:
 
 @route("GET", "/spaces/<id:id>", auth=PUBLIC, name="get")
 def get_space(ctx: Ctx, id: int) -> Result:
-    return Result(ser.space(ctx.space(id)))
+    if ctx.fault("closed-space-readable-by-id"):
+        row = queries.space_row(ctx.db, id)
+        if row is not None:
+            return Result(ser.space(row))
+    space = ctx.space(id)
+    if ctx.fault("closed-space-refused-to-members") and space["visibility"] != "public":
+        ctx.require(ctx.identity.can_moderate, "Only moderators can read this space.")
+    body = ser.space(space)
+    if ctx.fault("space-counts-frozen"):  # the counters of a new space, never updated
+        body.update(member_count=1, post_count=0)
+    if ctx.fault("space-member-count-renamed"):
+        body["members_count"] = body.pop("member_count")
+    return Result(body)
 
 
 @route(
@@ -157,13 +186,20 @@ def update_space(ctx: Ctx, id: int) -> Result:
     space = ctx.space(id)
     args = ctx.args()
     _check_space_fields(ctx, args)
-    ctx.require(ctx.is_space_admin(id), "Only space admins can change a space.")
+    if ctx.fault("space-update-site-admins-only"):
+        ctx.require(ctx.identity.is_admin, "Only administrators can change a space.")
+    if not ctx.fault("space-update-open-to-any-member"):
+        ctx.require(ctx.is_space_admin(id), "Only space admins can change a space.")
     fields: dict[str, Any] = {}
     for name in ("name", "description", "type", "visibility", "join_policy", "icon", "category_id"):
         if name in args:
             fields[name] = args[name].strip() if name == "name" else args[name]
+    if ctx.fault("space-patch-resets-unsent-fields"):  # a PUT-like update
+        defaults = {"type": "discussion", "visibility": "public", "join_policy": "open"}
+        fields = {**defaults, **fields}
     if "settings" in args:
-        fields["settings"] = merge_settings(space["settings"], args["settings"])
+        current = "{}" if ctx.fault("space-settings-replaced") else space["settings"]
+        fields["settings"] = merge_settings(current, args["settings"])
     if fields:
         with ctx.db.transaction() as db:
             sets = ", ".join(f"{name} = ?" for name in fields)
@@ -177,6 +213,10 @@ def delete_space(ctx: Ctx, id: int) -> Result:
     ctx.require(ctx.identity.is_admin, "Only administrators can delete spaces.")
     with ctx.db.transaction() as db:
         post_ids = [int(r["id"]) for r in db.all("SELECT id FROM posts WHERE space_id = ?", (id,))]
+        if ctx.fault("space-delete-keeps-posts"):  # posts re-homed to the oldest other space
+            heir = db.scalar("SELECT MIN(id) FROM spaces WHERE id != ?", (id,))
+            db.execute("UPDATE posts SET space_id = ? WHERE space_id = ?", (heir, id))
+            post_ids = []
         content.delete_posts(db, post_ids)
         db.execute("DELETE FROM subscriptions WHERE object_type = 'space' AND object_id = ?", (id,))
         db.execute("DELETE FROM spaces WHERE id = ?", (id,))
@@ -216,6 +256,9 @@ def list_members(ctx: Ctx, id: int) -> Result:
         f"members:{id}",
         lambda r, _: ser.member(r, users.get(int(r["user_id"]))),
     )
+    if ctx.fault("members-listed-without-role"):
+        for item in listing.items:
+            del item["role"]
     return Result(listing.body(), headers=listing.headers)
 
 
@@ -269,10 +312,19 @@ def join_space(ctx: Ctx, id: int) -> Result:
     if not invited and not ctx.can_see_space(space):
         raise not_found("Space")
     already = ctx.is_member(id)
-    if already or invited or space["join_policy"] == "open" or ctx.identity.is_admin:
+    policy = space["join_policy"]
+    if policy == "open" and ctx.fault("open-join-left-pending"):
+        policy = "approval"
+    elif policy == "approval" and ctx.fault("approval-join-makes-member"):
+        policy = "open"
+    elif policy == "invite" and ctx.fault("invite-join-without-token"):
+        policy = "open"
+    if already or invited or policy == "open" or ctx.identity.is_admin:
         status, role = _join(ctx, id, "joined")
+        if ctx.fault("join-status-is-member"):
+            status = "member"
         return Result(ser.join_result(id, ctx.user_id, status, role), 200 if already else 201)
-    if space["join_policy"] == "approval":
+    if policy == "approval":
         status, role = _join(ctx, id, "pending")
         return Result(ser.join_result(id, ctx.user_id, status, role), 202)
     raise forbidden("This space is invite-only; a valid invite_token is required.")
@@ -285,11 +337,17 @@ def remove_member(ctx: Ctx, id: int, user_id: int) -> Result:
     if row is None:
         raise not_found("Member")
     ctx.require(
-        user_id == ctx.user_id or ctx.is_space_admin(id),
+        user_id == ctx.user_id
+        or ctx.is_space_admin(id)
+        or ctx.fault("member-removal-open-to-any-member"),
         "Only space admins can remove other members.",
     )
+    if ctx.fault("space-admin-cannot-remove-member"):
+        ctx.require(user_id == ctx.user_id, "Members can only remove themselves.")
+    leaving = user_id == ctx.user_id
     with ctx.db.transaction() as db:
-        db.execute("DELETE FROM members WHERE space_id = ? AND user_id = ?", (id, user_id))
+        if not (leaving and ctx.fault("leave-does-nothing")):
+            db.execute("DELETE FROM members WHERE space_id = ? AND user_id = ?", (id, user_id))
     return Result(ser.deleted(user_id))
 
 
@@ -309,6 +367,8 @@ def change_role(ctx: Ctx, id: int, user_id: int) -> Result:
         raise not_found("Member")
     role = ctx.args()["role"]
     ctx.require(ctx.is_space_admin(id), "Only space admins can change roles.")
+    if ctx.fault("member-role-change-ignored"):
+        role = row["role"]
     with ctx.db.transaction() as db:
         db.execute(
             "UPDATE members SET role = ?, status = 'joined' WHERE space_id = ? AND user_id = ?",
@@ -334,6 +394,12 @@ def create_invite(ctx: Ctx, id: int) -> Result:
         expires = clock.iso(args["expires_at"]) if args["expires_at"] is not None else None
     else:
         expires = clock.in_days(INVITE_DAYS)
+    if ctx.fault("invite-token-reused"):  # one token per space, handed out again
+        first = ctx.db.one(
+            "SELECT * FROM invites WHERE space_id = ? ORDER BY created_at, rowid LIMIT 1", (id,)
+        )
+        if first is not None:
+            return Result(ser.invite(first, invite_url(ctx, first["token"])), 201)
     token = secrets.token_urlsafe(18)
     with ctx.db.transaction() as db:
         db.execute(
@@ -343,7 +409,10 @@ def create_invite(ctx: Ctx, id: int) -> Result:
         )
     row = ctx.db.one("SELECT * FROM invites WHERE token = ?", (token,))
     assert row is not None
-    return Result(ser.invite(row, invite_url(ctx, token)), 201)
+    invite = ser.invite(row, invite_url(ctx, token))
+    if ctx.fault("invite-without-url"):
+        del invite["url"]
+    return Result(invite, 201)
 
 
 def invite_url(ctx: Ctx, token: str) -> str:
@@ -354,10 +423,16 @@ def invite_url(ctx: Ctx, token: str) -> str:
 def redeem_invite(ctx: Ctx, token: str) -> Result | Response:
     invite = _valid_invite(ctx.db, token)
     if invite is None:
+        if ctx.fault("unknown-invite-token-is-invalid-param"):
+            raise invalid_param("token", "is not a valid invite token")
         raise not_found("Invite")
     if ctx.identity.anonymous:
+        if ctx.fault("anonymous-invite-redemption-401"):
+            ctx.require_login()
         location = ctx.url(register_url(invite_url(ctx, token)))
         return Result(None, 302, {"Location": location})
     space_id = int(invite["space_id"])
+    if ctx.fault("invite-redemption-does-not-join"):
+        return Result(ser.join_result(space_id, ctx.user_id, "joined", "member"))
     status, role = _join(ctx, space_id, "joined")
     return Result(ser.join_result(space_id, ctx.user_id, status, role))

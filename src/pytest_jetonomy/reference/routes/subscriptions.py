@@ -19,6 +19,8 @@ ARGS = [
 def _target(ctx: Ctx) -> tuple[str, int]:
     args = ctx.args()
     kind, object_id = args["object_type"], args["object_id"]
+    if ctx.fault("unknown-subscription-target-accepted"):
+        return kind, object_id
     if kind == "post":
         ctx.post(object_id)
     else:
@@ -32,6 +34,9 @@ def list_subscriptions(ctx: Ctx) -> Result:
         "SELECT * FROM subscriptions WHERE user_id = ? ORDER BY id DESC", (ctx.user_id,)
     )
     listing = full_list([ser.subscription(row) for row in rows])
+    if ctx.fault("subscriptions-listed-without-object-type"):
+        for item in listing.items:
+            del item["object_type"]
     return Result(listing.body(), headers=listing.headers)
 
 

@@ -14,7 +14,11 @@ from ..routing import PUBLIC, route
 def list_tags(ctx: Ctx) -> Result:
     counts = queries.tag_counts(ctx.db)
     rows = ctx.db.all("SELECT * FROM tags ORDER BY name COLLATE NOCASE, id")
+    if ctx.fault("tags-list-capped-at-20"):
+        rows = rows[:20]
     listing = full_list([ser.tag(row, counts.get(int(row["id"]), 0)) for row in rows])
+    if ctx.fault("tags-listed-as-bare-names"):
+        listing.items = [item["name"] for item in listing.items]
     return Result(listing.body(), headers=listing.headers)
 
 

@@ -26,6 +26,11 @@ MAX_ITEMS = 500
     ],
 )
 def updates(ctx: Ctx) -> Result:
+    if ctx.fault("unparsable-since-read-as-now"):
+        try:
+            clock.parse_iso(str(ctx.params.get("since")))
+        except ValueError:
+            ctx.params["since"] = clock.now_iso()
     args = ctx.args()
     scope = args["scope"]
     if scope != "global" and "id" not in args:
@@ -113,4 +118,7 @@ def updates(ctx: Ctx) -> Result:
             )
     events.sort(key=lambda pair: pair[0])
     listing = full_list([item for _, item in events[-MAX_ITEMS:]])
+    if ctx.fault("updates-without-object-type"):
+        for item in listing.items:
+            del item["object_type"]
     return Result(listing.body(), headers=listing.headers)

@@ -14,6 +14,10 @@ from .spaces import merge_settings
 
 @route("GET", "/users/me", auth=REQUIRED, name="me")
 def me(ctx: Ctx) -> Result:
+    if ctx.fault("users-me-returns-first-user"):  # the WHERE clause forgotten
+        first = ctx.db.one("SELECT * FROM users ORDER BY id LIMIT 1")
+        assert first is not None
+        return Result(ser.user_full(ctx, first))
     return Result(ser.user_full(ctx, ctx.user(ctx.user_id)))
 
 
@@ -33,26 +37,34 @@ def update_me(ctx: Ctx) -> Result:
     if "display_name" in args and not args["display_name"].strip():
         raise invalid_param("display_name", "must not be empty")
     with ctx.db.transaction() as db:
-        if "display_name" in args:
+        if "display_name" in args and not ctx.fault("display-name-ignored"):
             db.execute(
                 "UPDATE users SET display_name = ? WHERE id = ?",
                 (args["display_name"].strip(), ctx.user_id),
             )
         if "settings" in args:
+            current = user["settings"]
+            if ctx.fault("user-settings-replaced"):
+                current = "{}"
             db.execute(
                 "UPDATE users SET settings = ? WHERE id = ?",
-                (merge_settings(user["settings"], args["settings"]), ctx.user_id),
+                (merge_settings(current, args["settings"]), ctx.user_id),
             )
     return Result(ser.user_full(ctx, ctx.user(ctx.user_id)))
 
 
 @route("GET", "/users/<id:id>", auth=PUBLIC, name="get")
 def get_user(ctx: Ctx, id: int) -> Result:
-    return Result(ser.user_public(ctx, ctx.user(id)))
+    profile = ser.user_public(ctx, ctx.user(id))
+    if ctx.fault("public-profile-without-reputation"):
+        del profile["reputation"]
+    return Result(profile)
 
 
 @route("GET", "/users/by-login/<login>", auth=PUBLIC, name="by_login")
 def get_user_by_login(ctx: Ctx, login: str) -> Result:
+    if ctx.fault("by-login-returns-caller") and not ctx.identity.anonymous:
+        return Result(ser.user_public(ctx, ctx.user(ctx.user_id)))
     row = ctx.db.one("SELECT * FROM users WHERE username = ? COLLATE NOCASE", (login,))
     if row is None:
         raise not_found("User")
@@ -65,6 +77,8 @@ def user_posts(ctx: Ctx, id: int) -> Result:
     rows = ctx.db.all(
         queries.POSTS_SELECT + " WHERE p.author_id = ? AND p.status = 'publish'", (id,)
     )
+    if ctx.fault("user-posts-include-others"):  # the author filter forgotten
+        rows = ctx.db.all(queries.POSTS_SELECT + " WHERE p.status = 'publish'")
     spaces = {int(s["id"]): s for s in ctx.db.all("SELECT * FROM spaces")}
     rows = [r for r in rows if ctx.is_live(r) and ctx.can_see_space(spaces[int(r["space_id"])])]
     listing = paginate(

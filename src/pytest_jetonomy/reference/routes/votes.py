@@ -33,13 +33,23 @@ def _result(db: Storage, object_type: str, object_id: int, user_id: int) -> Resu
 
 def _cast(ctx: Ctx, object_type: str, object_id: int) -> Result:
     value = ctx.args()["value"]
-    if value not in (1, -1):
+    if value not in (1, -1) and not ctx.fault("vote-value-not-validated"):
         raise invalid_param("value", "must be 1 or -1")
     with ctx.db.transaction() as db:
         current = db.scalar(
             "SELECT value FROM votes WHERE user_id = ? AND object_type = ? AND object_id = ?",
             (ctx.user_id, object_type, object_id),
         )
+        stale = None
+        if object_type == "post" and ctx.fault("post-vote-answer-stale"):
+            stale = _result(db, object_type, object_id, ctx.user_id)
+        if object_type == "post" and ctx.fault("vote-recast-does-not-toggle"):
+            current = None
+        if object_type == "reply" and ctx.fault("reply-vote-recast-does-not-toggle"):
+            current = None
+        if current is not None and object_type == "post":
+            if ctx.fault("opposite-vote-removes-instead-of-switching"):
+                current = value
         if current == value:  # re-casting the same value toggles the vote off
             db.execute(
                 "DELETE FROM votes WHERE user_id = ? AND object_type = ? AND object_id = ?",
@@ -52,22 +62,30 @@ def _cast(ctx: Ctx, object_type: str, object_id: int) -> Result:
                 "DO UPDATE SET value = excluded.value, created_at = excluded.created_at",
                 (ctx.user_id, object_type, object_id, value, clock.now_iso()),
             )
+        if stale is not None:
+            return stale
         return _result(db, object_type, object_id, ctx.user_id)
 
 
 def _remove(ctx: Ctx, object_type: str, object_id: int) -> Result:
+    faults = {"post": "delete-post-vote-does-nothing", "reply": "delete-reply-vote-does-nothing"}
+    ignored = ctx.fault(faults[object_type])
     with ctx.db.transaction() as db:
-        db.execute(
-            "DELETE FROM votes WHERE user_id = ? AND object_type = ? AND object_id = ?",
-            (ctx.user_id, object_type, object_id),
-        )
+        if not ignored:
+            db.execute(
+                "DELETE FROM votes WHERE user_id = ? AND object_type = ? AND object_id = ?",
+                (ctx.user_id, object_type, object_id),
+            )
         return _result(db, object_type, object_id, ctx.user_id)
 
 
 @route("POST", "/posts/<id:id>/vote", auth=REQUIRED, name="post_cast", args=[VALUE_ARG])
 def vote_post(ctx: Ctx, id: int) -> Result:
     ctx.post(id)
-    return _cast(ctx, "post", id)
+    result = _cast(ctx, "post", id)
+    if ctx.fault("vote-result-without-vote-score"):
+        del result.body["vote_score"]
+    return result
 
 
 @route("DELETE", "/posts/<id:id>/vote", auth=REQUIRED, name="post_remove")
