@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable
 from contextlib import suppress
@@ -40,6 +42,12 @@ NS_PREFIX = f"/{NAMESPACE}"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_BYTES = 8 * 1024 * 1024
 _BRACKET_RE = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\]$")
+STOPS_ANSWERING_AFTER = 40
+"""Requests the ``stops-answering`` robustness fault serves before it hangs."""
+PHP_NOTICE = (
+    b"<br />\n<b>Notice</b>:  Undefined index: id in <b>/var/www/html/wp-content/plugins/"
+    b"jetonomy/includes/class-rest-controller.php</b> on line <b>42</b><br />\n"
+)
 
 
 class ReferenceApp:
@@ -54,10 +62,20 @@ class ReferenceApp:
         self.url_map = build_map(self.routes, loose_ids=config.fault("non-numeric-path-id-crashes"))
         unlisted = "posts.link_preview" if config.fault("link-preview-missing-from-index") else ""
         self.index = namespace_index([spec for spec in self.routes if spec.endpoint != unlisted])
+        self._requests = itertools.count(1)  # every request (robustness faults)
+        self._api_requests = itertools.count(1)  # REST requests (robustness faults)
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        """Let requests held by the ``stops-answering`` fault end (the server is stopping)."""
+        self._released.set()
 
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
+        if self.config.fault("stops-answering") and next(self._requests) > STOPS_ANSWERING_AFTER:
+            self._released.wait()  # the connection is accepted, the answer never comes
+            return _html("Service Unavailable", "", 503)(environ, start_response)
         try:
             response = self.handle(request)
         except Exception:  # noqa: BLE001 - never leak a traceback to the client
@@ -84,6 +102,9 @@ class ReferenceApp:
 
     # -- REST ---------------------------------------------------------------------------
     def rest(self, request: Request, route: str) -> Response:
+        if self.config.fault("server-error-one-in-ten") and next(self._api_requests) % 10 == 0:
+            body = "<p>There has been a critical error on this website.</p>"
+            return _html("WordPress › Error", body, 500)
         route = "/" + route.strip("/")
         if self.config.fault("namespace-without-version") and route.startswith("/jetonomy"):
             route = NS_PREFIX + route[len("/jetonomy") :]  # registered as "jetonomy", no "/v1"
@@ -256,6 +277,10 @@ class ReferenceApp:
             response.headers["Content-Type"] = "text/html; charset=UTF-8"
         if self.config.fault("success-served-as-html") and status < 400:
             response.headers["Content-Type"] = "text/html; charset=UTF-8"
+        if self.config.fault("json-body-invalid") and status < 400 and response.data:
+            response.set_data(PHP_NOTICE + response.get_data())  # a PHP notice before the JSON
+        if self.config.fault("json-body-truncated") and response.data:
+            response.set_data(response.get_data()[: len(response.get_data()) // 2])
         return response
 
     @staticmethod

@@ -96,6 +96,8 @@ class ReferenceServer:
 
     def stop(self) -> None:
         server, self._server = self._server, None
+        if self.app is not None:
+            self.app.release()  # requests held by the stops-answering fault
         if server is not None:
             server.shutdown()
             server.server_close()
