@@ -15,6 +15,9 @@ import pytest
 
 from pytest_jetonomy.contract import conformance_dir, load_contract
 from pytest_jetonomy.reference.faults import Fault, catalogue
+from pytest_jetonomy.requirements import marker_ids
+
+from ..collect import collect_conformance
 
 CANARIES = ("JT-AUTH-003", "JT-ERR-001", "JT-PAGE-005", "JT-BEHAV-011")
 """Cheap requirements that most faults do not touch: they must still pass."""
@@ -22,10 +25,24 @@ CANARIES = ("JT-AUTH-003", "JT-ERR-001", "JT-PAGE-005", "JT-BEHAV-011")
 FAULTS = [f for f in catalogue().values() if not f.robustness]
 
 
-def run_suite_with_fault(pytester: pytest.Pytester, fault: Fault, requirements: list[str]) -> dict:
+@pytest.fixture(scope="session")
+def files_by_requirement(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
+    """Requirement ID -> the conformance files holding its checks (collected once per worker),
+    so that each fault's run collects only the files it needs."""
+    found: dict[str, set[str]] = {}
+    for item in collect_conformance(str(tmp_path_factory.mktemp("collect"))):
+        for rid in marker_ids(item):
+            found.setdefault(rid, set()).add(str(item.path))
+    return found
+
+
+def run_suite_with_fault(
+    pytester: pytest.Pytester, fault: Fault, requirements: list[str], files: dict[str, set[str]]
+) -> dict:
     report = pytester.path / "report.json"
+    paths = sorted({path for rid in requirements for path in files.get(rid, ())})
     args = [
-        str(conformance_dir()),
+        *(paths or [str(conformance_dir())]),
         "-p",
         "no:cacheprovider",
         "-p",
@@ -43,9 +60,13 @@ def run_suite_with_fault(pytester: pytest.Pytester, fault: Fault, requirements: 
 
 
 @pytest.mark.parametrize("fault", [pytest.param(f, id=f.name) for f in FAULTS])
-def test_fault_is_caught(pytester: pytest.Pytester, fault: Fault) -> None:
+def test_fault_is_caught(
+    pytester: pytest.Pytester, fault: Fault, files_by_requirement: dict[str, set[str]]
+) -> None:
     canaries = [c for c in CANARIES if c not in fault.breaks and c not in fault.also]
-    document = run_suite_with_fault(pytester, fault, list(fault.breaks) + canaries)
+    document = run_suite_with_fault(
+        pytester, fault, list(fault.breaks) + canaries, files_by_requirement
+    )
     status = {r["id"]: r for r in document["requirements"]}
     missed = [rid for rid in fault.breaks if status[rid]["status"] != "failed"]
     assert not missed, (
