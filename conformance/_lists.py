@@ -302,11 +302,11 @@ class Walk:
 def items_of(response: ApiResponse) -> list[Any]:
     try:
         items = response.items
-    except AssertionError:
+    except AssertionError as exc:
         expect.fail(
             "a list body with its items under 'data'",
             response,
-            detail="no item array where the contract keeps list items",
+            detail=str(exc).splitlines()[0] or "no item array where the contract keeps list items",
         )
     if not isinstance(items, list):
         expect.fail("a list body whose 'data' is an array", response)

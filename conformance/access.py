@@ -25,8 +25,10 @@ def list_items(response: ApiResponse) -> list[dict[str, Any]]:
     """The items of a 200 list response (fails the check if the list shape is wrong)."""
     try:
         items = response.items
-    except AssertionError:
-        expect.fail("a list body with its items under 'data'", response)
+    except AssertionError as exc:
+        expect.fail(
+            "a list body with its items under 'data'", response, detail=str(exc).splitlines()[0]
+        )
     return [item for item in items if isinstance(item, dict)]
 
 

@@ -38,8 +38,10 @@ def list_items(response: ApiResponse, what: str) -> list[Any]:
     expect.status(response, 200, why=what)
     try:
         items = response.items
-    except AssertionError:
-        expect.fail(f"{what}: a list body (items under 'data')", response)
+    except AssertionError as exc:
+        expect.fail(
+            f"{what}: a list body (items under 'data')", response, detail=str(exc).splitlines()[0]
+        )
         raise  # pragma: no cover - fail() raises
     expect.that(isinstance(items, list), f"{what}: a list of items", response)
     return items

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,13 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 """Methods retried once on a connection error; writes that may have applied never are."""
 
 USER_AGENT = "pytest-jetonomy"
+
+SILENCE_THRESHOLD = 3
+"""Timeouts in a row after which a target counts as having stopped answering."""
+
+SILENCE_PAUSE = 30.0
+"""Seconds a target that stopped answering is not asked (requests fail at once); then one
+request tries again, and an answer ends the silence."""
 
 
 class TransportError(AssertionError):
@@ -122,8 +130,12 @@ class ApiResponse:
     def json(self) -> Any:
         try:
             return self.raw.json()
-        except ValueError:
-            raise NotJSONError("the body is not valid JSON\n" + self.exchange.describe()) from None
+        except ValueError as exc:
+            problem = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            raise NotJSONError(
+                f"the body is not valid JSON ({problem}; {len(self.raw.content)} bytes)\n"
+                + self.exchange.describe()
+            ) from None
 
     @property
     def body(self) -> Any:
@@ -169,6 +181,50 @@ class RequestStats:
 
 
 STATS = RequestStats()
+
+
+class Silence:
+    """Targets that stopped answering, process-wide: after SILENCE_THRESHOLD timeouts in a
+    row, requests to that target fail at once for SILENCE_PAUSE seconds instead of each
+    waiting out --request-timeout (a dead target fails a run quickly, it does not hang it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.timeouts: dict[str, int] = {}
+        self.last: dict[str, str] = {}
+        self.until: dict[str, float] = {}
+
+    def reason(self, target: str) -> str | None:
+        """Why a request to ``target`` is not sent now, or None."""
+        with self.lock:
+            count = self.timeouts.get(target, 0)
+            if count < SILENCE_THRESHOLD or time.monotonic() >= self.until.get(target, 0.0):
+                return None
+            return (
+                f"not sent: the target stopped answering ({count} requests in a row got no "
+                f"answer; last: {self.last[target]})"
+            )
+
+    def timed_out(self, target: str, error: str) -> None:
+        with self.lock:
+            self.timeouts[target] = self.timeouts.get(target, 0) + 1
+            self.last[target] = error
+            if self.timeouts[target] >= SILENCE_THRESHOLD:
+                self.until[target] = time.monotonic() + SILENCE_PAUSE
+
+    def answered(self, target: str) -> None:
+        with self.lock:
+            self.timeouts.pop(target, None)
+            self.until.pop(target, None)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.timeouts.clear()
+            self.last.clear()
+            self.until.clear()
+
+
+SILENCE = Silence()
 
 
 class JetonomyClient:
@@ -265,6 +321,11 @@ class JetonomyClient:
             exchange = self._record(
                 method, url, params, json_body, data, send_headers, request_auth
             )
+            silent = SILENCE.reason(self.target_url)
+            if silent is not None:
+                exchange.error = silent
+                STATS.add("transport_error")
+                raise TransportError(f"{method} {exchange.url} as {self.identity}: {silent}")
             try:
                 raw = self.session.request(
                     method,
@@ -280,12 +341,15 @@ class JetonomyClient:
             except requests.RequestException as exc:
                 exchange.error = _describe_transport_error(exc, self.timeout)
                 STATS.add("transport_error")
+                if isinstance(exc, requests.Timeout):
+                    SILENCE.timed_out(self.target_url, exchange.error)
                 if connection_retries > 0:
                     connection_retries -= 1
                     continue
                 raise TransportError(
                     f"{method} {exchange.url} as {self.identity}: {exchange.error}"
                 ) from None
+            SILENCE.answered(self.target_url)
             self._complete(exchange, raw)
             STATS.add(f"area:{area or _current_area()}")
             STATS.add("requests")

@@ -76,7 +76,9 @@ def fail(
                 "exchange": exchange.to_dict() if exchange is not None else None,
             }
         )
-    pytest.fail(message, pytrace=False)
+    # from None: a failure raised while handling an unusable answer (not JSON...) is shown
+    # alone, not after "During handling of the above exception, another exception occurred"
+    raise pytest.fail.Exception(message, pytrace=False) from None
 
 
 def that(
@@ -113,8 +115,9 @@ def status(
 def json_body(response: ApiResponse, *, requirement: str | None = None) -> Any:
     try:
         return response.json()
-    except AssertionError:
-        fail("a JSON body", response, requirement=requirement, detail="body is not valid JSON")
+    except AssertionError as exc:
+        problem = str(exc).splitlines()[0] if str(exc) else "the body is not valid JSON"
+    fail("a JSON body", response, requirement=requirement, detail=problem)
     return None  # pragma: no cover - fail() raises
 
 

@@ -61,9 +61,9 @@ def created(response: ApiResponse, what: str) -> dict[str, Any]:
         )
     try:
         body = response.json()
-    except AssertionError:
+    except AssertionError as exc:
         raise CreationError(
-            f"could not create {what}: body is not JSON\n" + response.exchange.describe()
+            f"could not create {what}: {str(exc).splitlines()[0]}\n" + response.exchange.describe()
         ) from None
     if not isinstance(body, dict) or "id" not in body:
         raise CreationError(

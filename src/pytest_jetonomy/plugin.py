@@ -18,7 +18,7 @@ from . import expect
 from . import requirements as _requirements
 from .baseline import BaselineError, load_baseline, write_baseline
 from .cleanup import leftovers, sweep_run, sweep_stale
-from .client import STATS, TransportError, probe
+from .client import SILENCE, STATS, NotJSONError, TransportError, probe
 from .contract import load_contract
 from .credentials import CredentialsError, load_credentials
 from .fixtures import *  # noqa: F403 - fixtures are registered from this module
@@ -114,6 +114,7 @@ def _workers(config: pytest.Config) -> int:
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     settings = config.stash[SETTINGS_KEY]
+    SILENCE.reset()  # a new session asks every target afresh
     if not _is_worker(config):
         if settings.target_url is None:
             from .embedded import start_embedded
@@ -233,19 +234,29 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
         token = expect.start_evidence()
         outcome = yield
         item.stash[EVIDENCE_KEY] = expect.take_evidence(token)
+    _unusable_answer_as_one_failure(outcome)
+
+
+def _unusable_answer_as_one_failure(outcome: Any) -> None:
+    """A target that does not answer, or answers with a body that is not JSON where JSON is
+    promised: a clear failure message instead of a traceback through the client."""
     excinfo = outcome.excinfo
-    if excinfo is not None and issubclass(excinfo[0], TransportError):
-        # a target that does not answer: one clear line, not a requests traceback
-        try:
-            pytest.fail(f"the target did not answer: {excinfo[1]}", pytrace=False)
-        except pytest.fail.Exception as failure:
-            outcome.force_exception(failure)
+    if excinfo is None:
+        return
+    if issubclass(excinfo[0], TransportError):
+        message = f"the target did not answer: {excinfo[1]}"
+    elif issubclass(excinfo[0], NotJSONError):
+        message = f"the target's answer is unusable: {excinfo[1]}"
+    else:
+        return
+    outcome.force_exception(pytest.fail.Exception(message, pytrace=False))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
     with _requirements.running(_requirements.of_item(item)):
-        yield
+        outcome = yield
+    _unusable_answer_as_one_failure(outcome)
 
 
 @pytest.hookimpl(hookwrapper=True)

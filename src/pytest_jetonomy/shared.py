@@ -10,6 +10,7 @@ here: the controller removes everything carrying the run prefix at session finis
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,13 @@ def shared_resource(
             except (SharedResourceError, AssertionError, pytest.fail.Exception) as exc:
                 # a failed expectation or an unusable answer while creating it
                 data = {ERROR_KEY: str(exc)}
+            except Exception as exc:  # noqa: BLE001 - e.g. an answer of an unexpected shape
+                # stored too: every dependent check fails with this one cause, nobody retries
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                data = {
+                    ERROR_KEY: f"unexpected {type(exc).__name__}: {exc} "
+                    f"(at {Path(where.filename).name}:{where.lineno})"
+                }
             path.write_text(json.dumps(data), encoding="utf-8")
     if isinstance(data, dict) and ERROR_KEY in data:
         raise SharedResourceError(f"cannot set up '{name}' on the target: {data[ERROR_KEY]}")

@@ -119,3 +119,29 @@ def test_exclusive_holds_other_processes_back(tmp_path) -> None:
     waiter.join(timeout=2)
     assert not waiter.is_alive()
     assert other.stats["embargo_waits"] >= 1
+
+
+def test_a_target_that_stopped_answering_fails_fast() -> None:
+    """Three timeouts in a row: later requests fail at once, naming the silence."""
+    import socket
+    import time
+
+    from pytest_jetonomy.client import SILENCE
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # connections are accepted by the kernel, never answered
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    client = JetonomyClient(url, Credential("member", "m", "pw pw pw"), timeout=0.3)
+    try:
+        for _ in range(2):  # a GET is retried once: the third timeout silences the target
+            with pytest.raises(TransportError, match="no answer within 0.3 s"):
+                client.get("/spaces")
+        started = time.monotonic()
+        with pytest.raises(TransportError) as info:
+            client.post("/spaces", json={"name": "x"})
+        assert time.monotonic() - started < 0.2
+        assert "not sent: the target stopped answering (3 requests in a row" in str(info.value)
+    finally:
+        SILENCE.reset()
+        listener.close()

@@ -122,7 +122,9 @@ class ReferenceApp:
                 time.sleep(self.config.latency_ms / 1000.0)
             decision = self.limiter.hit(*bucket_of(identity, request.remote_addr))
             if not decision.allowed:
-                result = self.rate_limited_result(request, route, identity, identity_error, decision)
+                result = self.rate_limited_result(
+                    request, route, identity, identity_error, decision
+                )
         if result is None:
             try:
                 if identity_error is not None:
@@ -191,7 +193,11 @@ class ReferenceApp:
             ):
                 raise not_logged_in()
         if method in WRITE_METHODS and not identity.anonymous and not identity.is_admin:
-            if active_ban(self.db, identity.user_id) is not None:
+            exempt = (  # the ban check forgotten on one endpoint
+                self.config.fault("bans-not-enforced-on-replies")
+                and spec.endpoint == "replies.create"
+            )
+            if not exempt and active_ban(self.db, identity.user_id) is not None:
                 raise forbidden("You are banned from this community.")
         ctx = Ctx(
             db=self.db,

@@ -139,6 +139,8 @@ def posts(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
     for item in out:  # fault variants of the post schema (JT-SCHEMA-*)
         if ctx.fault("posts-without-reply-count"):
             del item["reply_count"]
+        if ctx.fault("reply-count-includes-the-post"):  # bbPress-style: the opening post counted
+            item["reply_count"] += 1
         if ctx.fault("post-flags-as-0-1"):
             item["is_pinned"], item["is_closed"] = int(item["is_pinned"]), int(item["is_closed"])
         if ctx.fault("ids-as-strings-in-posts"):

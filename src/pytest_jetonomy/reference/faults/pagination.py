@@ -23,8 +23,16 @@ FAULTS = [
         "limit-ignored",
         ("JT-PAGE-003",),
         "the limit parameter is ignored: every page holds the default 20 items",
-        also=("JT-PAGE-004", "JT-PAGE-006", "JT-PAGE-008", "JT-PAGE-009", "JT-PAGE-010",
-              "JT-PAGE-011", "JT-PAGE-013", "JT-PAGE-016"),
+        also=(
+            "JT-PAGE-004",
+            "JT-PAGE-006",
+            "JT-PAGE-008",
+            "JT-PAGE-009",
+            "JT-PAGE-010",
+            "JT-PAGE-011",
+            "JT-PAGE-013",
+            "JT-PAGE-016",
+        ),
     ),
     Fault(
         "offset-off-by-one",

@@ -31,6 +31,9 @@ def list_bookmarks(ctx: Ctx) -> Result:
 def add_bookmark(ctx: Ctx) -> Result:
     post_id = ctx.args()["post_id"]
     post = ctx.post(post_id)
+    if ctx.fault("bookmark-not-saved"):  # answers a new bookmark, writes nothing
+        made = {"id": post_id, "post_id": post_id, "created_at": clock.now_iso()}
+        return Result({**made, "post": ser.post(ctx, post)}, 201)
     with ctx.db.transaction() as db:
         row = db.one(
             "SELECT * FROM bookmarks WHERE user_id = ? AND post_id = ?", (ctx.user_id, post_id)
@@ -55,6 +58,8 @@ def remove_bookmark(ctx: Ctx) -> Result:
     )
     if row is None:
         raise not_found("Bookmark")
+    if ctx.fault("bookmark-delete-leaves-bookmark"):  # answers success, deletes nothing
+        return Result(ser.deleted(int(row["id"])))
     with ctx.db.transaction() as db:
         db.execute("DELETE FROM bookmarks WHERE id = ?", (row["id"],))
     if ctx.fault("bookmark-delete-reports-false"):

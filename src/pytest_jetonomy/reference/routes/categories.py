@@ -116,7 +116,7 @@ def update_category(ctx: Ctx, id: int) -> Result:
         fields: dict[str, Any] = {}
         if "name" in args:
             fields["name"] = args["name"].strip()
-        if "description" in args:
+        if "description" in args and not ctx.fault("category-description-not-updated"):
             fields["description"] = args["description"]
         if "parent_id" in args:
             fields["parent_id"] = args["parent_id"]

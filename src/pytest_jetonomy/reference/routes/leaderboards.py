@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import clock, queries
 from .. import serializers as ser
 from ..context import Ctx, Result
+from ..errors import invalid_param
 from ..pagination import paginate
 from ..params import Arg, cursor_args
 from ..routing import PUBLIC, route
@@ -25,6 +26,8 @@ PERIOD_DAYS = {"all": None, "month": 30, "week": 7}
 def leaderboard(ctx: Ctx) -> Result:
     if ctx.fault("leaderboards-require-login"):
         ctx.require_login()
+    if ctx.fault("leaderboard-week-period-refused") and ctx.params.get("period") == "week":
+        raise invalid_param("period", "must be one of all, month")
     period = ctx.args()["period"]
     page = ctx.page()
     days = PERIOD_DAYS[period]
@@ -32,9 +35,10 @@ def leaderboard(ctx: Ctx) -> Result:
     users = ctx.db.all("SELECT * FROM users")
     ranked = [(scores.get(int(u["id"]), 0), u) for u in users]
     unranked = ctx.fault("leaderboard-without-period-unranked") and "period" not in ctx.params
+    sign = 1 if ctx.fault("leaderboard-lowest-first") else -1  # ASC instead of DESC
     listing = paginate(
         ranked,
-        lambda pair: (0 if unranked else -pair[0], int(pair[1]["id"])),
+        lambda pair: (0 if unranked else sign * pair[0], int(pair[1]["id"])),
         page,
         f"leaderboard:{period}",
         lambda pair, position: {

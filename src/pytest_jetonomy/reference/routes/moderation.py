@@ -45,7 +45,12 @@ def queue(ctx: Ctx) -> Result:
     if not ctx.fault("moderation-queue-open-to-members"):
         ctx.require(ctx.identity.can_moderate)
     items: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
-    for row in ctx.db.all(queries.POSTS_SELECT + " WHERE p.status = 'pending'"):
+    held = (
+        "('pending', 'publish')"
+        if ctx.fault("moderation-queue-lists-published-posts")
+        else "('pending')"
+    )
+    for row in ctx.db.all(queries.POSTS_SELECT + f" WHERE p.status IN {held}"):
         items.append(
             (
                 (clock.epoch(row["created_at"]), 0, int(row["id"])),
@@ -90,16 +95,22 @@ def _set_status(ctx: Ctx, kind: str, id: int, status: str) -> Result:
 
 @route("POST", "/moderation/approve/<type>/<id:id>", auth=MODERATOR, name="approve")
 def approve(ctx: Ctx, type: str, id: int) -> Result:
+    if ctx.fault("approve-leaves-item-pending"):  # answers the item, status never changed
+        return _set_status(ctx, type, id, _object(ctx, type, id)[0]["status"])
     return _set_status(ctx, type, id, "publish")
 
 
 @route("POST", "/moderation/spam/<type>/<id:id>", auth=MODERATOR, name="spam")
 def spam(ctx: Ctx, type: str, id: int) -> Result:
+    if ctx.fault("spam-leaves-item-public"):  # reported as spam, status never changed
+        return _set_status(ctx, type, id, _object(ctx, type, id)[0]["status"])
     return _set_status(ctx, type, id, "spam")
 
 
 @route("POST", "/moderation/trash/<type>/<id:id>", auth=MODERATOR, name="trash")
 def trash(ctx: Ctx, type: str, id: int) -> Result:
+    if ctx.fault("trash-leaves-item-public"):  # answers the item, status never changed
+        return _set_status(ctx, type, id, _object(ctx, type, id)[0]["status"])
     return _set_status(ctx, type, id, "trash")
 
 
@@ -118,10 +129,11 @@ def create_flag(ctx: Ctx) -> Result:
     args = ctx.args()
     _object(ctx, args["object_type"], args["object_id"])
     ctx.require(ctx.identity.can_moderate)
+    opened = "new" if ctx.fault("new-flags-stored-as-new") else "open"  # the list wants 'open'
     with ctx.db.transaction() as db:
         flag_id = db.execute(
             "INSERT INTO flags (object_type, object_id, reason, status, reporter_id, created_at) "
-            "VALUES (?, ?, ?, 'open', ?, ?)",
+            f"VALUES (?, ?, ?, '{opened}', ?, ?)",
             (args["object_type"], args["object_id"], args["reason"], ctx.user_id, clock.now_iso()),
         )
     row = ctx.db.one("SELECT * FROM flags WHERE id = ?", (flag_id,))
@@ -138,6 +150,8 @@ def list_flags(ctx: Ctx) -> Result:
     if ctx.fault("flags-list-checks-admin-capability"):
         ctx.require(ctx.identity.can("manage_options"))
     rows = ctx.db.all("SELECT * FROM flags WHERE status = 'open' ORDER BY id")
+    if ctx.fault("resolved-flags-still-listed"):  # the status condition forgotten
+        rows = ctx.db.all("SELECT * FROM flags ORDER BY id")
     listing = full_list([ser.flag(row) for row in rows])
     return Result(listing.body(), headers=listing.headers)
 
@@ -195,6 +209,8 @@ def unban_user(ctx: Ctx, id: int) -> Result:
     if ctx.db.one("SELECT id FROM bans WHERE user_id = ?", (id,)) is None:
         raise not_found("Ban")
     ctx.require(ctx.identity.can_moderate)
+    if ctx.fault("unban-leaves-ban-active"):  # answers success, deletes nothing
+        return Result(ser.deleted(id))
     with ctx.db.transaction() as db:
         db.execute("DELETE FROM bans WHERE user_id = ?", (id,))
     return Result(ser.deleted(id))

@@ -24,6 +24,8 @@ from ..routing import REQUIRED, route
 def list_notifications(ctx: Ctx) -> Result:
     args = ctx.args()
     rows = ctx.db.all("SELECT * FROM notifications WHERE user_id = ?", (ctx.user_id,))
+    if ctx.fault("notifications-of-everyone-listed"):  # the recipient filter forgotten
+        rows = ctx.db.all("SELECT * FROM notifications")
     if args.get("unread"):
         rows = [row for row in rows if not row["is_read"]]
     listing = paginate(
@@ -44,6 +46,10 @@ def unread_count(ctx: Ctx) -> Result:
     count = ctx.db.scalar(
         "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND is_read = 0", (ctx.user_id,)
     )
+    if ctx.fault("unread-count-counts-read-notifications"):  # the is_read condition forgotten
+        count = ctx.db.scalar(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = ?", (ctx.user_id,)
+        )
     if ctx.fault("unread-count-renamed-unread"):
         return Result({"unread": int(count or 0)})
     return Result({"count": int(count or 0)})
@@ -66,7 +72,10 @@ def mark_notification(ctx: Ctx, id: int) -> Result:
         read = bool(ctx.params["read"])
     else:
         read = ctx.args()["read"]
-    ctx.require(int(row["user_id"]) == ctx.user_id, "This notification is not yours.")
+    if not ctx.fault("notification-patch-owner-not-checked"):
+        ctx.require(int(row["user_id"]) == ctx.user_id, "This notification is not yours.")
+    if ctx.fault("notification-cannot-be-marked-unread"):  # only ever sets the read flag
+        read = read or bool(row["is_read"])
     with ctx.db.transaction() as db:
         db.execute("UPDATE notifications SET is_read = ? WHERE id = ?", (int(read), id))
     updated = ctx.db.one("SELECT * FROM notifications WHERE id = ?", (id,))

@@ -55,7 +55,8 @@ def list_space_posts(ctx: Ctx, space_id: int) -> Result:
     rows = ctx.db.all(
         queries.POSTS_SELECT + " WHERE p.space_id = ? AND p.status = 'publish'", (space_id,)
     )
-    rows = [row for row in rows if ctx.is_live(row)]
+    if not ctx.fault("scheduled-posts-listed-early"):  # published_at not compared with now
+        rows = [row for row in rows if ctx.is_live(row)]
     if ctx.fault("drafts-in-space-list"):  # the status filter lets drafts through
         rows += ctx.db.all(
             queries.POSTS_SELECT + " WHERE p.space_id = ? AND p.status = 'draft'", (space_id,)
@@ -169,6 +170,9 @@ def update_post(ctx: Ctx, id: int) -> Result:
         sets = ", ".join(f"{name} = ?" for name in fields)
         db.execute(f"UPDATE posts SET {sets} WHERE id = ?", [*fields.values(), id])
         if tags is not None:
+            if ctx.fault("post-edit-appends-tags"):  # the old tags kept, the new ones added
+                old = db.all("SELECT tag_id FROM post_tags WHERE post_id = ?", (id,))
+                tags = [int(row["tag_id"]) for row in old] + tags
             content.set_tags(db, id, tags)
         if new_status == "publish" and post["status"] != "publish":
             events.post_published(
@@ -200,6 +204,8 @@ def _patched_status(ctx: Ctx, post: Row, wanted: str | None) -> str:
 def delete_post(ctx: Ctx, id: int) -> Result:
     post = ctx.post(id)
     ctx.require(ctx.can_edit(int(post["author_id"]), int(post["space_id"])))
+    if ctx.fault("deleted-post-still-readable"):  # answers success, deletes nothing
+        return Result(ser.deleted(id))
     with ctx.db.transaction() as db:
         content.delete_posts(db, [id])
     return Result(ser.deleted(id))
@@ -323,6 +329,8 @@ def link_preview(ctx: Ctx) -> Result:
     if not ok:
         raise invalid_param("url", "must be an http or https URL")
     preview = linkpreview.fetch(url)
+    if ctx.fault("link-preview-drops-description-and-image"):  # only the title kept
+        preview = {**preview, "description": None, "image": None}
     if ctx.fault("link-preview-image-renamed"):
         preview["og:image"] = preview.pop("image")
     return Result(preview)

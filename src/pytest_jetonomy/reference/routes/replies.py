@@ -40,6 +40,8 @@ def list_replies(ctx: Ctx, post_id: int) -> Result:
     rows = ctx.db.all(
         queries.REPLIES_SELECT + " WHERE r.post_id = ? AND r.status = 'publish'", (post_id,)
     )
+    if ctx.fault("replies-of-every-post-listed"):  # the post_id condition forgotten
+        rows = ctx.db.all(queries.REPLIES_SELECT + " WHERE r.status = 'publish'")
     listing = paginate(
         rows, reply_key(sort), ctx.page(), f"replies:{post_id}:{sort}", lambda r, _: r
     )
@@ -65,6 +67,8 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
             raise invalid_param("captcha_token", "is required")
     args = ctx.args()
     parent_id = args.get("parent_id")
+    if ctx.fault("reply-parent-id-ignored"):  # every reply stored at the top level
+        parent_id = None
     if parent_id is not None:
         parent = queries.reply_row(ctx.db, parent_id)
         if parent is None or not ctx.can_see_reply(parent, post):
@@ -83,7 +87,7 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (post_id, parent_id, ctx.user_id, args["content"], status, now, now),
         )
-        if status == "publish":
+        if status == "publish" and not ctx.fault("reply-notifications-not-sent"):
             events.reply_published(db, reply_id, ctx.user_id, post)
     row = queries.reply_row(ctx.db, reply_id)
     assert row is not None
@@ -103,6 +107,8 @@ def update_reply(ctx: Ctx, id: int) -> Result:
     reply, post = ctx.reply(id)
     text = ctx.args()["content"]
     ctx.require(ctx.can_edit(int(reply["author_id"]), int(post["space_id"])))
+    if ctx.fault("reply-edit-not-saved"):  # the new content echoed, never written
+        return Result({**ser.reply(ctx, reply), "content": text})
     with ctx.db.transaction() as db:
         db.execute(
             "UPDATE replies SET content = ?, updated_at = ? WHERE id = ?",
@@ -117,6 +123,8 @@ def delete_reply(ctx: Ctx, id: int) -> Result:
     ctx.require(ctx.can_edit(int(reply["author_id"]), int(post["space_id"])))
     if ctx.fault("reply-delete-author-only"):
         ctx.require(int(reply["author_id"]) == ctx.user_id, "Only the author can delete a reply.")
+    if ctx.fault("deleted-reply-still-listed"):  # answers success, deletes nothing
+        return Result(ser.deleted(id))
     with ctx.db.transaction() as db:
         content.delete_replies(db, [id])
     return Result(ser.deleted(id))

@@ -9,7 +9,7 @@ from typing import Any
 from .. import clock
 from ..context import Ctx, Result
 from ..errors import invalid_param
-from ..pagination import paginate
+from ..pagination import full_list, paginate
 from ..params import Arg, cursor_args
 from ..routing import PUBLIC, route
 
@@ -72,6 +72,9 @@ def excerpt(text: str, needle: str, width: int = 160) -> str:
     ],
 )
 def search(ctx: Ctx) -> Result:
+    if ctx.fault("search-without-q-lists-nothing") and "q" not in ctx.params:
+        nothing = full_list([])  # q treated as optional: no query, no results
+        return Result(nothing.body(), headers=nothing.headers)
     args = ctx.args()
     needle = args["q"].strip().casefold()
     if not needle:
@@ -80,9 +83,13 @@ def search(ctx: Ctx) -> Result:
         needle.encode("ascii")  # UnicodeEncodeError: a 500 on any other character
     page = ctx.page()
     mode = args["mode"]
+    if ctx.fault("search-mode-ignored"):  # every type searched whatever the mode
+        mode = "all"
     if ctx.fault("search-mode-defaults-to-posts") and "mode" not in ctx.params:
         mode = "posts"
     hits = [h for h in _candidates(ctx, args, mode) if h.score > 0 and _dated(h, args)]
+    if ctx.fault("search-date-filters-ignored"):  # from_date and to_date never applied
+        hits = [h for h in _candidates(ctx, args, mode) if h.score > 0]
 
     def key(h: Hit) -> tuple[int, ...]:
         created = clock.epoch(h.created_at)
@@ -118,6 +125,12 @@ def _matches(needle: str, *texts: str) -> list[bool]:
 def _candidates(ctx: Ctx, args: dict[str, Any], mode: str) -> list[Hit]:
     needle = args["q"].strip().casefold()
     space_id, author_id, tag_id = args.get("space_id"), args.get("author_id"), args.get("tag_id")
+    if ctx.fault("search-space-filter-ignored"):
+        space_id = None
+    if ctx.fault("search-author-filter-ignored"):
+        author_id = None
+    if ctx.fault("search-tag-filter-ignored"):
+        tag_id = None
     spaces = {int(s["id"]): s for s in ctx.db.all("SELECT * FROM spaces")}
     visible = {sid for sid, s in spaces.items() if ctx.can_see_space(s)}
     tagged: set[int] | None = None
@@ -140,6 +153,8 @@ def _candidates(ctx: Ctx, args: dict[str, Any], mode: str) -> list[Hit]:
             if not post_ok(p) or (author_id is not None and int(p["author_id"]) != author_id):
                 continue
             in_title, in_body = _matches(needle, p["title"], plain(p["content"]))
+            if ctx.fault("search-ignores-post-titles"):  # only the content is searched
+                in_title = False
             hits.append(
                 Hit(
                     "post",

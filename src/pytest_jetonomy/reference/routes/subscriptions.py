@@ -33,6 +33,8 @@ def list_subscriptions(ctx: Ctx) -> Result:
     rows = ctx.db.all(
         "SELECT * FROM subscriptions WHERE user_id = ? ORDER BY id DESC", (ctx.user_id,)
     )
+    if ctx.fault("space-subscriptions-not-listed"):  # a list written for posts only
+        rows = [row for row in rows if row["object_type"] == "post"]
     listing = full_list([ser.subscription(row) for row in rows])
     if ctx.fault("subscriptions-listed-without-object-type"):
         for item in listing.items:
@@ -69,6 +71,8 @@ def unsubscribe(ctx: Ctx) -> Result:
     )
     if row is None:
         raise not_found("Subscription")
+    if ctx.fault("unsubscribe-leaves-subscription"):  # answers success, deletes nothing
+        return Result(ser.deleted(int(row["id"])))
     with ctx.db.transaction() as db:
         db.execute("DELETE FROM subscriptions WHERE id = ?", (row["id"],))
     return Result(ser.deleted(int(row["id"])))

@@ -16,6 +16,8 @@ def list_tags(ctx: Ctx) -> Result:
     rows = ctx.db.all("SELECT * FROM tags ORDER BY name COLLATE NOCASE, id")
     if ctx.fault("tags-list-capped-at-20"):
         rows = rows[:20]
+    if ctx.fault("tags-used-once-not-listed"):  # "used" read as count > 1, not count > 0
+        rows = [row for row in rows if counts.get(int(row["id"]), 0) > 1]
     listing = full_list([ser.tag(row, counts.get(int(row["id"]), 0)) for row in rows])
     if ctx.fault("tags-listed-as-bare-names"):
         listing.items = [item["name"] for item in listing.items]

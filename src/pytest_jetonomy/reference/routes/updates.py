@@ -26,6 +26,8 @@ MAX_ITEMS = 500
     ],
 )
 def updates(ctx: Ctx) -> Result:
+    if ctx.fault("updates-since-optional") and "since" not in ctx.params:
+        ctx.params["since"] = "1970-01-01T00:00:00Z"  # a missing since read as "everything"
     if ctx.fault("unparsable-since-read-as-now"):
         try:
             clock.parse_iso(str(ctx.params.get("since")))
@@ -33,6 +35,8 @@ def updates(ctx: Ctx) -> Result:
             ctx.params["since"] = clock.now_iso()
     args = ctx.args()
     scope = args["scope"]
+    if ctx.fault("updates-scope-id-optional") and "id" not in args:
+        scope = "global"  # a space or post scope without id read as global
     if scope != "global" and "id" not in args:
         raise invalid_param("id", f"is required when scope is {scope}")
     if scope == "space":
@@ -40,11 +44,15 @@ def updates(ctx: Ctx) -> Result:
     elif scope == "post":
         ctx.post(args["id"])
     after = clock.floor_iso(args["since"])  # stored seconds > floor(since) <=> strictly after
+    if ctx.fault("updates-since-ignored"):  # since validated, never compared
+        after = ""
     where, params = "", [after]
     if scope == "space":
         where, params = " AND p.space_id = ?", [after, args["id"]]
     elif scope == "post":
         where, params = " AND p.id = ?", [after, args["id"]]
+    if ctx.fault("updates-scope-ignored"):  # the scope's condition forgotten
+        where, params = "", [after]
     spaces = {int(s["id"]): s for s in ctx.db.all("SELECT * FROM spaces")}
     events: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
 
