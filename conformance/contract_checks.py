@@ -170,6 +170,7 @@ _answers: dict[str, ApiResponse] = {}
 
 def cached(key: str, make: Any) -> ApiResponse:
     """``make()``'s response, sent once per process and reused by the checks that read it.
+    Keys start with the run prefix: a process may run several sessions (pytester).
 
     Several checks look at one answer for different promises (shape, JSON types, timestamps,
     content type); each reports only its own requirement, and the target is asked once.
@@ -256,7 +257,7 @@ def success_answer(endpoint: Endpoint, examples: Examples) -> ApiResponse:
             call = call.with_query(**query)
         return send(examples, call, caller_of(endpoint))
 
-    response = cached(f"success:{endpoint.id}", make)
+    response = cached(f"{examples.prefix}:success:{endpoint.id}", make)
     if response.status not in endpoint.response["status"]:
         pytest.skip(
             f"the valid example of {endpoint.label} did not succeed (HTTP {response.status}), "

@@ -95,7 +95,7 @@ def error_answer(trigger: tuple[Any, ...], examples: Examples) -> ApiResponse:
             method, _fill(path, examples), params=query, json_body=examples.resolve(body)
         )
 
-    response = cached(f"error:{name}", make)
+    response = cached(f"{examples.prefix}:error:{name}", make)
     if not 400 <= response.status < 500:
         pytest.skip(f"the trigger '{name}' caused no 4xx error here (HTTP {response.status})")
     return response

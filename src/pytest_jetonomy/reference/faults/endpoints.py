@@ -11,7 +11,7 @@ FAULTS = [
         "the routes are registered under the 'jetonomy' namespace: the API answers under "
         "/wp-json/jetonomy/... and /wp-json/jetonomy/v1/... is 404 rest_no_route",
         # every check goes through the documented prefix: nothing else can pass
-        also=("JT-AUTH-003", "JT-ERR-001", "JT-PAGE-005", "JT-BEHAV-011"),
+        also=("JT-AUTH-003", "JT-ERR-001", "JT-PAGE-005", "JT-SCHEMA-011", "JT-BEHAV-011"),
     ),
     Fault(
         "mark-all-read-not-routed",
