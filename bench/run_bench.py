@@ -17,9 +17,9 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,16 +29,9 @@ from pathlib import Path
 from pytest_jetonomy.contract import conformance_dir
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_reference(
     directory: Path, latency_ms: int, rate_window: float
 ) -> tuple[subprocess.Popen, str, Path]:
-    port = free_port()
     credentials = directory / "credentials.toml"
     process = subprocess.Popen(
         [
@@ -47,7 +40,7 @@ def start_reference(
             "pytest_jetonomy.reference",
             "serve",
             "--port",
-            str(port),
+            "0",
             "--credentials-out",
             str(credentials),
             "--latency-ms",
@@ -61,9 +54,10 @@ def start_reference(
         text=True,
     )
     line = process.stdout.readline() if process.stdout else ""
-    if "serving" not in line:
+    served_at = re.match(r"jetonomy-reference: serving (http://\S+) ", line)
+    if not served_at:
         raise SystemExit(f"reference server did not start: {line!r}")
-    return process, f"http://127.0.0.1:{port}", credentials
+    return process, served_at.group(1), credentials
 
 
 def children_cpu() -> float:

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +16,8 @@ import pytest
 from pytest_jetonomy.contract import conformance_dir
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(tmp_path: Path):
-    port = _free_port()
     credentials = tmp_path / "c.toml"
     process = subprocess.Popen(
         [
@@ -34,7 +26,7 @@ def served(tmp_path: Path):
             "pytest_jetonomy.reference",
             "serve",
             "--port",
-            str(port),
+            "0",
             "--credentials-out",
             str(credentials),
             "--rate-window",
@@ -46,8 +38,9 @@ def served(tmp_path: Path):
     )
     try:
         line = process.stdout.readline()
-        assert line.startswith(f"jetonomy-reference: serving http://127.0.0.1:{port}"), line
-        yield f"http://127.0.0.1:{port}", credentials
+        served_at = re.match(r"jetonomy-reference: serving (http://127\.0\.0\.1:\d+) ", line)
+        assert served_at, line
+        yield served_at.group(1), credentials
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
