@@ -266,7 +266,7 @@ class Examples:
             moment = datetime.now(timezone.utc) - timedelta(minutes=1)
             return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         if kind == "url" and name == "target":
-            return self.run.settings.api_root + "/"
+            return self.run.settings.target_root + "/"
         fresh_names = {
             "@space.fresh": "space",
             "@post.fresh": "post",

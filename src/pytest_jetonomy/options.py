@@ -95,7 +95,7 @@ class Settings:
     embedded_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
-    def api_root(self) -> str:
+    def target_root(self) -> str:
         assert self.target_url is not None, "target URL is resolved at session start"
         return self.target_url.rstrip("/")
 

@@ -27,7 +27,7 @@ class JetonomyRun:
 
     @property
     def target_url(self) -> str:
-        return self.settings.api_root
+        return self.settings.target_root
 
     @property
     def used(self) -> bool:
