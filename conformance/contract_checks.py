@@ -89,19 +89,7 @@ def build_call(examples: Examples, endpoint: Endpoint, **path_values: Any) -> Ca
 
 def send(examples: Examples, call: Call, role: str, **kwargs: Any) -> ApiResponse:
     """Send ``call`` as ``role`` after the endpoint's prepare steps; undo what it created."""
-    client = examples.client(role)
-    for endpoint_id in call.endpoint.raw.get("prepare", []):
-        prepared = CONTRACT.endpoint(endpoint_id)
-        response = examples.call(prepared).send(client)
-        if response.status >= 300:
-            raise AssertionError(
-                f"could not prepare {call.endpoint.label} with {prepared.label}: "
-                f"HTTP {response.status}\n" + response.exchange.describe()
-            )
-    response = call.send(client, **kwargs)
-    if 200 <= response.status < 300:
-        examples.undo_later(call, response)
-    return response
+    return examples.send_call(call, role, **kwargs)
 
 
 # -- strict schema validation -----------------------------------------------------------------

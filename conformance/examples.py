@@ -305,14 +305,18 @@ class Examples:
         Runs the endpoint's ``prepare`` examples first (e.g. cast a vote before removing it),
         as the same caller, and registers the undo of what a successful call created.
         """
-        client = self.client(role or endpoint.caller)
-        call = self.call(endpoint)
-        for endpoint_id in endpoint.raw.get("prepare", []):
+        return self.send_call(self.call(endpoint), role or endpoint.caller, **kwargs)
+
+    def send_call(self, call: Call, role: str, **kwargs: Any) -> ApiResponse:
+        """Send ``call`` (an example, possibly changed) as ``role``: its endpoint's ``prepare``
+        examples first, as the same caller, then the call; undo what a success created."""
+        client = self.client(role)
+        for endpoint_id in call.endpoint.raw.get("prepare", []):
             prepared = self.run.contract.endpoint(endpoint_id)
             response = self.call(prepared).send(client)
             if response.status >= 300:
                 raise AssertionError(
-                    f"could not prepare {endpoint.label} with {prepared.label}: "
+                    f"could not prepare {call.endpoint.label} with {prepared.label}: "
                     f"HTTP {response.status}\n" + response.exchange.describe()
                 )
         response = call.send(client, **kwargs)
