@@ -65,8 +65,10 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_suite(url: str, credentials: Path, workers: int, directory: Path, extra: list[str]) -> dict:
-    report = directory / f"report-n{workers}.json"
+def suite_command(
+    url: str, credentials: Path, report: Path, workers: int, extra: list[str]
+) -> list[str]:
+    """The pytest command line of a benchmarked run of the whole suite."""
     args = [
         sys.executable,
         "-m",
@@ -75,17 +77,18 @@ def run_suite(url: str, credentials: Path, workers: int, directory: Path, extra:
         "-q",
         "-p",
         "no:cacheprovider",
-        "--target-url",
-        url,
-        "--credentials",
-        str(credentials),
+        f"--target-url={url}",
+        f"--credentials={credentials}",
         f"--conformance-report={report}",
-        "--sweep-older-than",
-        "0",
+        "--sweep-older-than=0",
         *extra,
     ]
-    if workers:
-        args += ["-n", str(workers)]
+    return args + (["-n", str(workers)] if workers else [])
+
+
+def run_suite(url: str, credentials: Path, workers: int, directory: Path, extra: list[str]) -> dict:
+    report = directory / f"report-n{workers}.json"
+    args = suite_command(url, credentials, report, workers, extra)
     cpu_before = children_cpu()
     started = time.monotonic()
     result = subprocess.run(args, cwd=directory, capture_output=True, text=True)

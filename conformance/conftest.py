@@ -14,25 +14,28 @@ from pytest_jetonomy.run import JetonomyRun
 from pytest_jetonomy.shared import SharedResourceError, shared_resource
 
 from .examples import Examples
-from .world import build_world
+from .world import FoundWorld, build_world, discover_world
 
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory, jetonomy_run: JetonomyRun) -> dict[str, Any]:
-    """Ids of the run-wide spaces, posts, reply, category and users (created once per run)."""
+    """Ids of the run-wide spaces, posts, reply, category and users (created once per run;
+    found on the target, never created, in a --read-only run)."""
     for role in ("admin", "member", "regular"):
         if not jetonomy_run.has_role(role):
             pytest.skip(
                 "the conformance world needs the admin, member and regular roles: "
                 + jetonomy_run.credentials.missing_reason(role)
             )
+    read_only = jetonomy_run.settings.read_only
     try:
-        return shared_resource(
+        world = shared_resource(
             tmp_path_factory,
             jetonomy_run.settings.run_prefix,
             "conformance-world",
-            lambda: build_world(jetonomy_run),
+            lambda: (discover_world if read_only else build_world)(jetonomy_run),
         )
+        return FoundWorld(world) if read_only else world
     except SharedResourceError as exc:
         cause = str(exc)
     pytest.fail(cause, pytrace=False)  # outside the except: no chained traceback

@@ -4,12 +4,18 @@ Created once per run (whichever xdist worker asks first, see ``pytest_jetonomy.s
 by the admin and the role clients, through the documented endpoints only. Checks that
 change or delete things never touch the world: they use fresh objects (see examples.py).
 The controller deletes it by run prefix at session finish.
+
+A ``--read-only`` run creates nothing: :func:`discover_world` looks on the target for
+content with the same properties (or takes what ``--existing NAME=ID`` names), and
+:class:`FoundWorld` turns each thing it could not find into a skip of the checks that read
+it, with the reason.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from faker import Faker
 
 from pytest_jetonomy.client import JetonomyClient
@@ -35,20 +41,14 @@ def _ok(response: Any, what: str) -> Any:
     return response.json()
 
 
-def build_world(run: JetonomyRun) -> dict[str, Any]:
-    """Create the world on the target; return its ids as JSON-serialisable data."""
-    prefix = run.settings.run_prefix
-    faker = Faker()
-    faker.seed_instance(1)
-    admin = run.client("admin")
+def _empty_world(run: JetonomyRun) -> dict[str, Any]:
     world: dict[str, Any] = {
-        "prefix": prefix,
+        "prefix": run.settings.run_prefix,
         "users": {},
         "spaces": {},
         "posts": {},
         "replies": {},
     }
-
     for role in ROLES_IN_WORLD:
         if not run.has_role(role):
             continue
@@ -57,6 +57,16 @@ def build_world(run: JetonomyRun) -> dict[str, Any]:
             "id": me["id"],
             "login": me.get("username") or run.credentials[role].username,
         }
+    return world
+
+
+def build_world(run: JetonomyRun) -> dict[str, Any]:
+    """Create the world on the target; return its ids as JSON-serialisable data."""
+    prefix = run.settings.run_prefix
+    faker = Faker()
+    faker.seed_instance(1)
+    admin = run.client("admin")
+    world = _empty_world(run)
 
     for name, fields in SPACES.items():
         body = space_payload(f"{prefix}-world-{name}", faker, **fields)
@@ -112,3 +122,166 @@ def build_world(run: JetonomyRun) -> dict[str, Any]:
     )
     world["category"] = category["id"]
     return world
+
+
+# -- read-only runs ---------------------------------------------------------------------------
+MEMBERS_OF = {
+    # kind: (roles that must be members, roles that must not be)
+    "private": (("regular",), ("member",)),
+    "hidden": (("regular",), ("member",)),
+}
+"""What the checks that read a closed space take for granted (see test_visibility.py):
+the regular user belongs to it, the member user does not. Open spaces have no premise
+that a read depends on."""
+
+DISCOVERY_PAGES = 5
+"""Pages of 100 read when looking for spaces, members or posts (a bounded walk)."""
+
+
+def _walk(client: JetonomyClient, path: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in range(DISCOVERY_PAGES):
+        response = client.get(path, params={"limit": 100, "offset": page * 100})
+        if response.status != 200:
+            break
+        batch = [item for item in response.items if isinstance(item, dict)]
+        items.extend(batch)
+        if len(batch) < 100:
+            break
+    return items
+
+
+def _member_ids(admin: JetonomyClient, space_id: Any) -> set[Any]:
+    return {m.get("user_id") for m in _walk(admin, f"/spaces/{space_id}/members")}
+
+
+def discover_world(run: JetonomyRun) -> dict[str, Any]:
+    """Find on the target what :func:`build_world` would create; send no write.
+
+    ``world["missing"]`` maps each name it could not fill (``spaces.private``...) to the
+    reason, which becomes the skip reason of the checks that need it.
+    """
+    admin = run.client("admin")
+    named = run.settings.existing
+    world = _empty_world(run)
+    world["read_only"] = True
+    missing: dict[str, str] = {}
+    world["missing"] = missing
+    users = {role: user["id"] for role, user in world["users"].items()}
+
+    spaces = None
+    for kind, fields in SPACES.items():
+        name = f"spaces.{kind}"
+        if name in named:
+            world["spaces"][kind] = named[name]
+            continue
+        if spaces is None:
+            spaces = _walk(admin, "/spaces")
+        wanted = ", ".join(f"{k}={v}" for k, v in fields.items())
+        candidates = [s for s in spaces if all(s.get(k) == v for k, v in fields.items())]
+        members_in, members_out = MEMBERS_OF.get(kind, ((), ()))
+        premise = ""
+        if members_in or members_out:
+            premise = (
+                " where "
+                + " and ".join(f"{r} is a member" for r in members_in)
+                + "".join(f" and {r} is not" for r in members_out)
+            )
+            fitting = []
+            for space in candidates[:10]:
+                ids = _member_ids(admin, space["id"])
+                if all(users.get(r) in ids for r in members_in) and not any(
+                    users.get(r) in ids for r in members_out
+                ):
+                    fitting.append(space)
+                    break
+            candidates = fitting
+        if candidates:
+            world["spaces"][kind] = candidates[0]["id"]
+        else:
+            missing[name] = (
+                f"read-only run: found no space with {wanted}{premise} on the target "
+                f"(name one with --existing {name}=ID)"
+            )
+
+    for kind in ("public", "private", "hidden"):
+        space_id = world["spaces"].get(kind)
+        posts: list[dict[str, Any]] = []
+        if space_id is not None:
+            response = admin.get(f"/spaces/{space_id}/posts", params={"limit": 20})
+            posts = (
+                [p for p in response.items if isinstance(p, dict)] if response.status == 200 else []
+            )
+        if kind == "public":
+            # a post with replies first, so that replies.public can be found under it
+            posts.sort(key=lambda p: -(p.get("reply_count") or 0))
+            wanted_posts = ("public", "other")
+        else:
+            wanted_posts = (kind,)
+        for index, post_kind in enumerate(wanted_posts):
+            name = f"posts.{post_kind}"
+            if name in named:
+                world["posts"][post_kind] = named[name]
+            elif index < len(posts):
+                world["posts"][post_kind] = posts[index]["id"]
+            else:
+                missing[name] = (
+                    f"read-only run: found no {'second ' if index else ''}post in the "
+                    f"{kind} space {space_id if space_id is not None else '(none found)'} "
+                    f"(name one with --existing {name}=ID)"
+                )
+
+    if "replies.public" in named:
+        world["replies"]["public"] = named["replies.public"]
+    elif "public" in world["posts"]:
+        post_id = world["posts"]["public"]
+        response = admin.get(f"/posts/{post_id}/replies", params={"limit": 1})
+        replies = response.items if response.status == 200 else []
+        if replies:
+            world["replies"]["public"] = replies[0]["id"]
+        else:
+            missing["replies.public"] = (
+                f"read-only run: the post {post_id} has no reply "
+                "(name one with --existing replies.public=ID)"
+            )
+    else:
+        missing["replies.public"] = (
+            "read-only run: no public post to look for a reply under "
+            "(name one with --existing replies.public=ID)"
+        )
+
+    if "category" in named:
+        world["category"] = named["category"]
+    else:
+        response = admin.get("/categories")
+        categories = response.items if response.status == 200 else []
+        if categories:
+            world["category"] = categories[0]["id"]
+        else:
+            missing["category"] = (
+                "read-only run: the target has no category (name one with --existing category=ID)"
+            )
+    return world
+
+
+class FoundWorld(dict):  # type: ignore[type-arg]
+    """The world of a read-only run: reading a name that was not found skips the check."""
+
+    def __init__(self, data: dict[str, Any], path: str = "", missing: dict | None = None) -> None:
+        self._path = path
+        self._missing = missing if missing is not None else data.get("missing", {})
+        super().__init__(
+            {
+                key: FoundWorld(value, f"{path}{key}.", self._missing)
+                if isinstance(value, dict) and key != "missing"
+                else value
+                for key, value in data.items()
+            }
+        )
+
+    def __missing__(self, key: str) -> Any:
+        name = f"{self._path}{key}"
+        pytest.skip(
+            self._missing.get(name)
+            or f"read-only run: the target has nothing the suite can use as {name}"
+        )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from requests.auth import HTTPBasicAuth
 
@@ -47,6 +48,21 @@ class TransportError(AssertionError):
 
 class NotJSONError(AssertionError):
     """A body that the contract promises to be JSON is not."""
+
+
+class WriteRefused(pytest.skip.Exception):  # type: ignore[name-defined,misc]
+    """A read-only client was asked to send a write; the check that asked is skipped.
+
+    Raised before anything is sent, so a ``--read-only`` run cannot change the target
+    whatever a check does. A skip (not an error): the check needs a write to verify its
+    requirement, and the user chose not to allow writes.
+    """
+
+    def __init__(self, method: str, url: str, identity: str) -> None:
+        super().__init__(
+            f"read-only run: needs a write ({method} {url} as {identity}), "
+            "which --read-only never sends"
+        )
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -247,8 +263,10 @@ class JetonomyClient:
         list_shape: ListShape | None = None,
         session: requests.Session | None = None,
         identity: str | None = None,
+        read_only: bool = False,
     ) -> None:
         self.target_url = target_url.rstrip("/")
+        self.read_only = read_only
         self.base_path = base_path
         self.credential = credential
         self.identity = identity or (credential.role if credential else ANONYMOUS)
@@ -301,14 +319,20 @@ class JetonomyClient:
         allow_redirects: bool = False,
         auth: Any = "default",
         area: str | None = None,
+        login: bool = False,
     ) -> ApiResponse:
         """Send one request and return the response; never raises for an HTTP status.
 
         ``pace=False`` sends without waiting and returns a 429 as it is (rate-limit checks).
         Otherwise a 429 is waited out and the request sent again: it was refused, not applied.
+        A read-only client raises :class:`WriteRefused` instead of sending a write (``login``
+        marks the one non-GET it allows: logging in changes no content).
         """
         method = method.upper()
         url = self.url_for(path, raw_path=raw_path)
+        if self.read_only and method not in IDEMPOTENT and not login:
+            STATS.add("refused_write")
+            raise WriteRefused(method, mask_url(url), self.identity)
         send_headers = dict(headers or {})
         if self.nonce is not None and "X-WP-Nonce" not in send_headers:
             send_headers["X-WP-Nonce"] = self.nonce
@@ -408,6 +432,7 @@ class JetonomyClient:
             "pacer": self.pacer,
             "list_shape": self.list_shape,
             "identity": self.identity,
+            "read_only": self.read_only,
         }
         options.update(overrides)
         credential = options.pop("credential", self.credential)
@@ -430,6 +455,7 @@ class JetonomyClient:
             data={"log": self.credential.username, "pwd": secret, "rememberme": "forever"},
             auth=None,
             area="auth",
+            login=True,
         )
         if login.status not in (200, 302, 303) or not self.session.cookies:
             raise TransportError(

@@ -23,6 +23,24 @@ GROUP_DESCRIPTION = "Jetonomy REST API conformance (pytest-jetonomy)"
 ENV_TARGET_URL = "JETONOMY_TARGET_URL"
 ENV_CREDENTIALS = "JETONOMY_CREDENTIALS"
 ENV_REQUEST_TIMEOUT = "JETONOMY_REQUEST_TIMEOUT"
+ENV_READ_ONLY = "JETONOMY_READ_ONLY"
+
+EXISTING_NAMES = (
+    "spaces.public",
+    "spaces.qa",
+    "spaces.private",
+    "spaces.hidden",
+    "spaces.approval",
+    "spaces.invite",
+    "posts.public",
+    "posts.other",
+    "posts.private",
+    "posts.hidden",
+    "replies.public",
+    "category",
+)
+"""What ``--existing NAME=ID`` can name: the objects a read-only run reads instead of
+creating them (see conformance/world.py for what each must be)."""
 
 HELP_TARGET_URL = (
     "Root URL of the server under test, e.g. https://example.org (the API is expected under "
@@ -59,6 +77,16 @@ HELP_SWEEP_OLDER_THAN = (
     "Before the run, delete spaces that earlier runs of this suite left on the target and that "
     "are older than MINUTES (default: 120; 0 disables). Younger ones may belong to a run going on."
 )
+HELP_READ_ONLY = (
+    "Send no write to the target: only GET/HEAD/OPTIONS requests (and the cookie login) leave "
+    "the client; checks that need a write are skipped with the request they needed; the "
+    "content read is found on the target or named with --existing. A read-only run cannot "
+    "certify. Also env JETONOMY_READ_ONLY=1 and ini 'jetonomy_read_only'."
+)
+HELP_EXISTING = (
+    "With --read-only: use this existing object instead of looking for one, e.g. "
+    "--existing spaces.public=12 (repeatable). Names: " + ", ".join(EXISTING_NAMES) + "."
+)
 HELP_LIST_REQUIREMENTS = "List the requirement catalogue with the checks that cover it, then exit."
 HELP_REPORT_JSON = (
     "Write the certification report as JSON (format pytest-jetonomy-report/1, see "
@@ -93,6 +121,8 @@ class Settings:
     reference_faults: tuple[str, ...] = ()
     embedded: bool = False
     embedded_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
+    read_only: bool = False
+    existing: dict[str, int] = field(default_factory=dict)
 
     @property
     def target_root(self) -> str:
@@ -143,6 +173,10 @@ def add_options(parser: pytest.Parser) -> None:
         default=120.0,
         help=HELP_SWEEP_OLDER_THAN,
     )
+    group.addoption("--read-only", action="store_true", default=False, help=HELP_READ_ONLY)
+    group.addoption(
+        "--existing", action="append", default=[], metavar="NAME=ID", help=HELP_EXISTING
+    )
     group.addoption(
         "--reference-fault", action="append", default=[], metavar="NAME", help=HELP_REFERENCE_FAULT
     )
@@ -163,6 +197,7 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("target_url", HELP_TARGET_URL, default=None)
     parser.addini("jetonomy_credentials", HELP_CREDENTIALS, default=None)
     parser.addini("jetonomy_request_timeout", HELP_REQUEST_TIMEOUT, default=None)
+    parser.addini("jetonomy_read_only", HELP_READ_ONLY, type="bool", default=False)
 
 
 def _pick(config: pytest.Config, option: str, env: str, ini: str) -> tuple[Any, str]:
@@ -238,7 +273,16 @@ def resolve_settings(config: pytest.Config) -> Settings:
     latency = int(config.getoption("reference_latency_ms"))
     if latency < 0:
         raise pytest.UsageError("jetonomy: --reference-latency-ms must be 0 or more")
+    read_only = _read_only(config)
+    existing = parse_existing(config.getoption("existing") or ())
+    if existing and not read_only:
+        raise pytest.UsageError(
+            "jetonomy: --existing only applies to a --read-only run (a run that writes "
+            "creates what it reads)"
+        )
     return Settings(
+        read_only=read_only,
+        existing=existing,
         target_url=url,
         target_source=url_source,
         credentials_path=None if creds is None else str(creds),
@@ -249,6 +293,41 @@ def resolve_settings(config: pytest.Config) -> Settings:
         reference_latency_ms=latency,
         reference_faults=tuple(config.getoption("reference_fault") or ()),
     )
+
+
+def _read_only(config: pytest.Config) -> bool:
+    if config.getoption("read_only"):
+        return True
+    value = os.environ.get(ENV_READ_ONLY, "").strip().lower()
+    if value:
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise pytest.UsageError(
+            f"jetonomy: env {ENV_READ_ONLY}={value!r} is not a boolean (use 1 or 0)"
+        )
+    return bool(config.getini("jetonomy_read_only"))
+
+
+def parse_existing(values: Any) -> dict[str, int]:
+    """``["spaces.public=12"]`` -> ``{"spaces.public": 12}``, or a one-line UsageError."""
+    existing: dict[str, int] = {}
+    for value in values:
+        name, sep, raw_id = str(value).partition("=")
+        name = name.strip()
+        if not sep or name not in EXISTING_NAMES:
+            raise pytest.UsageError(
+                f"jetonomy: --existing {value!r}: expected NAME=ID with NAME one of "
+                + ", ".join(EXISTING_NAMES)
+            )
+        try:
+            existing[name] = int(raw_id)
+        except ValueError:
+            raise pytest.UsageError(
+                f"jetonomy: --existing {value!r}: the id {raw_id!r} is not an integer"
+            ) from None
+    return existing
 
 
 def _relative_to_ini(config: pytest.Config, path: str) -> str:

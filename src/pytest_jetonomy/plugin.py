@@ -150,7 +150,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     )
     config.stash[RUN_KEY] = run
     older = config.getoption("sweep_older_than")
-    if not _is_worker(config) and not settings.embedded and run.has_role("admin") and older > 0:
+    if (
+        not _is_worker(config)
+        and not settings.embedded
+        and not settings.read_only
+        and run.has_role("admin")
+        and older > 0
+    ):
         try:
             stale = sweep_stale(run.client("admin"), settings.run_prefix, older)
         except AssertionError as exc:
@@ -178,7 +184,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     else:
         target = f"target: {settings.target_url} (from {settings.target_source})"
     roles = ", ".join(run.credentials) or "none"
-    return [
+    mode = []
+    if settings.read_only:
+        named = ", ".join(f"{k}={v}" for k, v in settings.existing.items())
+        mode.append(
+            "mode: READ-ONLY: no write is sent; checks that need one are skipped"
+            + (f"; existing objects named: {named}" if named else "")
+        )
+    return mode + [
         target,
         f"credentials: {run.credentials.source} (roles: {roles})",
         f"contract: Jetonomy REST API {run.contract.version}, run prefix {settings.run_prefix}",
@@ -313,8 +326,8 @@ def _finish_report(session: pytest.Session) -> None:
     baseline = config.stash.get(BASELINE_KEY, {})
     results = book.requirement_results(contract, baseline)
     stale = [r.id for r in results if r.id in baseline and r.status == "passed"]
-    the_verdict = verdict(results, stale)
     settings = run.settings
+    the_verdict = verdict(results, stale, read_only=settings.read_only)
     info = RunInfo(
         target=settings.target_url or "",
         target_source=settings.target_source,
@@ -324,6 +337,7 @@ def _finish_report(session: pytest.Session) -> None:
         run_prefix=settings.run_prefix,
         workers=_workers(config),
         selection=" ".join(config.invocation_params.args) or "(whole suite)",
+        read_only=settings.read_only,
     )
     document = build_document(info, contract, results, the_verdict)
     state = config.stash.setdefault(OUTCOME_KEY, {})
@@ -345,7 +359,8 @@ def _finish_report(session: pytest.Session) -> None:
         state["lines"].append(
             f"baseline with {count} failed requirement(s) written to {config.getoption('write_baseline')}"
         )
-    # exit status: 0 when conformant after the baseline, 1 otherwise
+    # exit status: 0 when conformant after the baseline, 1 otherwise; a read-only run (which
+    # never certifies) exits 0 when none of the checks it could run failed
     if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return
     skipped_must = [
@@ -355,7 +370,7 @@ def _finish_report(session: pytest.Session) -> None:
     ]
     failing = bool(
         the_verdict.must_failed
-        or (the_verdict.label == NOT_CERTIFIED and skipped_must)
+        or (the_verdict.label == NOT_CERTIFIED and skipped_must and not settings.read_only)
         or state.get("other_failures")
         or (stale and config.getoption("strict_baseline"))
     )
@@ -371,6 +386,8 @@ def _sweep(session: pytest.Session) -> str | None:
     if not (run.used or config.stash.get(OUTCOME_KEY, {}).get("used")):
         return None  # the session never talked to the target: nothing to clean
     prefix = run.settings.run_prefix
+    if run.settings.read_only:
+        return "cleanup: none needed (read-only run: no write was sent)"
     if os.environ.get(ENV_KEEP_DATA):
         return f"cleanup: skipped ({ENV_KEEP_DATA} is set); this run's data carries {prefix}"
     admin = run.client("admin")

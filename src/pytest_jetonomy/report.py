@@ -31,6 +31,7 @@ class RunInfo:
     run_prefix: str
     workers: int
     selection: str
+    read_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +41,7 @@ class RunInfo:
             "run_prefix": self.run_prefix,
             "workers": self.workers,
             "selection": self.selection,
+            "read_only": self.read_only,
         }
 
 
@@ -93,7 +95,8 @@ def summary_lines(
 ) -> list[str]:
     counts = area_counts(results)
     lines = [
-        f"target: {info.target} ({'embedded reference server' if info.embedded else 'from ' + info.target_source})",
+        f"target: {info.target} ({'embedded reference server' if info.embedded else 'from ' + info.target_source})"
+        + (" READ-ONLY" if info.read_only else ""),
         f"suite: pytest-jetonomy {__version__}; contract: Jetonomy REST API {contract.version}",
         f"{'area':<13}{'passed':>8}{'failed':>8}{'skipped':>9}{'known':>7}{'not run':>9}",
     ]
@@ -114,6 +117,11 @@ def summary_lines(
                 if STATS.counts.get("unintended_429")
                 else ""
             )
+        )
+    if STATS.counts.get("refused_write"):
+        lines.append(
+            f"read-only: {STATS.counts['refused_write']} write(s) refused before sending; "
+            "the checks that needed them were skipped"
         )
     for rid in verdict.stale_baseline:
         lines.append(f"baseline entry no longer needed: {rid} now passes")

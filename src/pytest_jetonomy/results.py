@@ -205,7 +205,14 @@ def area_counts(results: list[RequirementResult]) -> dict[str, Counter[str]]:
     return counts
 
 
-def verdict(results: list[RequirementResult], stale_baseline: list[str] | None = None) -> Verdict:
+def verdict(
+    results: list[RequirementResult],
+    stale_baseline: list[str] | None = None,
+    *,
+    read_only: bool = False,
+) -> Verdict:
+    """The one verdict line. A ``read_only`` run is never certified: most requirements need
+    writes to be verified, and what it did verify is a smoke test, not a certificate."""
     must_failed = [r.id for r in results if r.level == "MUST" and r.status == "failed"]
     must_unverified = [
         r.id for r in results if r.level == "MUST" and r.status in ("skipped", "not-run")
@@ -218,6 +225,19 @@ def verdict(results: list[RequirementResult], stale_baseline: list[str] | None =
         label = NOT_CONFORMANT
         line = (
             f"{label}: {len(must_failed)} MUST requirement(s) failed ({_few(must_failed)}){suffix}"
+        )
+    elif read_only:
+        label = NOT_CERTIFIED
+        verified = [r.id for r in results if r.status == "passed"]
+        line = (
+            f"{label}: a read-only run cannot certify; {len(verified)} requirement(s) verified "
+            f"without writing, {len(must_unverified)} MUST requirement(s) not verified"
+            + (
+                f", {len(should_failed)} SHOULD failed ({_few(should_failed)})"
+                if should_failed
+                else ""
+            )
+            + suffix
         )
     elif must_unverified:
         label = NOT_CERTIFIED

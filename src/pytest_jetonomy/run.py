@@ -48,6 +48,7 @@ class JetonomyRun:
             pacer=self.pacer,
             list_shape=self.contract.list_shape,
             identity=role,
+            read_only=self.settings.read_only,
         )
 
     def client(self, role: str) -> JetonomyClient:

@@ -3,8 +3,10 @@
 This is the FileLock pattern from pytest-xdist's documentation: the first process that
 needs a resource creates it under a lock and writes it as JSON next to the workers' temp
 directories; the others read it. A creation failure is stored too, so every dependent
-check fails with that single cause instead of each worker retrying. Teardown is not done
-here: the controller removes everything carrying the run prefix at session finish.
+check fails with that single cause instead of each worker retrying; a skip raised while
+creating it (a ``--read-only`` run refusing a write) is stored and repeated the same way.
+Teardown is not done here: the controller removes everything carrying the run prefix at
+session finish.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from filelock import FileLock
 
 ERROR_KEY = "__jetonomy_error__"
+SKIP_KEY = "__jetonomy_skip__"
 
 
 class SharedResourceError(Exception):
@@ -44,6 +47,9 @@ def shared_resource(
         else:
             try:
                 data = create()
+            except pytest.skip.Exception as exc:
+                # e.g. a --read-only run refusing the write that would create it
+                data = {SKIP_KEY: f"the run-wide '{name}' cannot be set up: {exc.msg}"}
             except (SharedResourceError, AssertionError, pytest.fail.Exception) as exc:
                 # a failed expectation or an unusable answer while creating it
                 data = {ERROR_KEY: str(exc)}
@@ -55,6 +61,8 @@ def shared_resource(
                     f"(at {Path(where.filename).name}:{where.lineno})"
                 }
             path.write_text(json.dumps(data), encoding="utf-8")
+    if isinstance(data, dict) and SKIP_KEY in data:
+        pytest.skip(data[SKIP_KEY])
     if isinstance(data, dict) and ERROR_KEY in data:
         raise SharedResourceError(f"cannot set up '{name}' on the target: {data[ERROR_KEY]}")
     return data

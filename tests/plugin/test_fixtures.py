@@ -126,7 +126,9 @@ def test_failed_creation_names_the_single_cause(
     # count in the error sections only: the short summary repeats the message in full
     # or cut to the terminal width (pytest never cuts it when it detects CI)
     errors_section = output.split("short test summary info")[0]
-    cause = "cannot set up 'seeded-space' on the target: could not create the seeded space: HTTP 403"
+    cause = (
+        "cannot set up 'seeded-space' on the target: could not create the seeded space: HTTP 403"
+    )
     assert errors_section.count(cause) == 3
     assert "Traceback" not in output
 
