@@ -28,11 +28,6 @@ def unique_word(prefix: str) -> str:
     return prefix.replace("-", "").lower() + "q" + uuid.uuid4().hex[:12]
 
 
-def unique_slug(prefix: str, what: str = "tag") -> str:
-    """A lowercase, dash-separated tag slug unique on the target."""
-    return f"{prefix.lower()}-{what}-{uuid.uuid4().hex[:10]}"
-
-
 def list_items(response: ApiResponse, what: str) -> list[Any]:
     """The items of a 200 list response (fails the check otherwise)."""
     expect.status(response, 200, why=what)

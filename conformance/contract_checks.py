@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator, validators
 from pytest_jetonomy import expect
 from pytest_jetonomy.client import ApiResponse
 from pytest_jetonomy.contract import Endpoint, load_contract
-from pytest_jetonomy.factories import unique
+from pytest_jetonomy.factories import TAG_POOL, unique
 
 from .examples import Call, Examples
 
@@ -183,12 +183,13 @@ def has_timestamps(name: str, seen: frozenset[str] = frozenset()) -> bool:
 
 
 def tagged_post(examples: Examples, word: str) -> dict[str, Any]:
-    """A post by admin in the public world space, tagged ``word`` and with it in its title."""
+    """A post by admin in the public world space with ``word`` in its title, tagged with a
+    tag of the reused pool."""
     admin = examples.client("admin")
     space_id = examples.world["spaces"]["public"]
     response = admin.post(
         f"/spaces/{space_id}/posts",
-        json={"title": f"{word} tagged", "content": f"<p>{word}</p>", "tags": [word]},
+        json={"title": f"{word} tagged", "content": f"<p>{word}</p>", "tags": [TAG_POOL[11]]},
     )
     expect.status(response, (200, 201), why="creating a tagged post to read tags back")
     post = response.json()

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from pytest_jetonomy import expect
+from pytest_jetonomy.factories import TAG_POOL
 
 from .community import (
     DELETED,
@@ -20,7 +21,6 @@ from .community import (
     list_items,
     parse_time,
     tag_matches,
-    unique_slug,
     walk,
 )
 from .examples import Examples
@@ -59,8 +59,7 @@ def test_post_edit_changes_title_and_replaces_tags(
     examples: Examples, jetonomy_post_factory
 ) -> None:
     """PATCH a post's title and tags: GET shows the new title and exactly the new tags."""
-    prefix = examples.prefix
-    old_a, old_b, new = (unique_slug(prefix, "tag") for _ in range(3))
+    old_a, old_b, new = TAG_POOL[0:3]
     member = examples.client("member")
     post = jetonomy_post_factory(
         examples.world["spaces"]["public"], client=member, tags=[old_a, old_b]

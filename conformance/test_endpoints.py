@@ -9,7 +9,7 @@ import pytest
 from pytest_jetonomy import expect
 from pytest_jetonomy.client import JetonomyClient
 from pytest_jetonomy.contract import load_contract
-from pytest_jetonomy.factories import created, post_payload
+from pytest_jetonomy.factories import TAG_POOL, created, post_payload
 
 from .access import PAGE, list_items
 from .examples import Examples
@@ -180,8 +180,9 @@ MANY = 21
 
 
 def _fresh_tags(examples: Examples) -> tuple[str, set[Any]]:
-    """MANY new tags on one fresh post by member; returns the keys to find them by."""
-    slugs = [f"{examples.prefix}-tag-{examples.resolve('@text.word')}-{n}" for n in range(MANY)]
+    """MANY tags (from the reused pool) on one fresh post by member; returns the keys to
+    find them by."""
+    slugs = list(TAG_POOL[:MANY])
     member = examples.client("member")
     post = created(
         member.post(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pytest_jetonomy import expect
-from pytest_jetonomy.factories import unique
+from pytest_jetonomy.factories import TAG_POOL, unique
 
 from .contract_checks import CONTRACT, NEVER_USED_ID, bans, build_call, caller_of, send
 from .examples import DROP, Call, Examples
@@ -276,7 +276,7 @@ def _special(token: str, endpoint: Any, examples: Examples) -> Any:
     if token == "$slug":
         return unique(examples.prefix).lower() + "-slug"
     if token == "$tags":
-        return [unique(examples.prefix).lower() + "-tag"]
+        return [TAG_POOL[9]]
     if token == "$display_name":
         me = expect.status(examples.client(caller_of(endpoint)).get("/users/me"), 200)
         return me.json().get("display_name") or "Conformance"
@@ -287,7 +287,7 @@ def _special(token: str, endpoint: Any, examples: Examples) -> Any:
             pytest.skip("the first page of GET /spaces/{space_id}/posts gave no next cursor")
         return first.cursor_next
     if token == "$tag_id":
-        slug = unique(examples.prefix).lower() + "-tagid"
+        slug = TAG_POOL[10]
         response = admin.post(
             f"/spaces/{examples.world['spaces']['public']}/posts",
             json={"title": f"{slug} post", "content": "<p>tagged</p>", "tags": [slug]},
@@ -449,7 +449,7 @@ def test_tags_given_as_slugs_are_attached(examples: Examples) -> None:
     member = examples.client("member")
     admin = examples.client("admin")
     base = unique(examples.prefix).lower()
-    first = [f"{base}-alpha", f"{base}-beta"]
+    first = list(TAG_POOL[6:8])
     response = member.post(
         f"/spaces/{examples.world['spaces']['public']}/posts",
         json={"title": f"{base} tagged", "content": "<p>t</p>", "tags": first},
@@ -469,7 +469,7 @@ def test_tags_given_as_slugs_are_attached(examples: Examples) -> None:
     expect.that(slugs(response) == set(first), f"the created post has tags {first}", response)
     read = expect.status(admin.get(f"/posts/{post_id}"), 200)
     expect.that(slugs(read) == set(first), f"the post reads back with tags {first}", read)
-    second = [f"{base}-gamma"]
+    second = [TAG_POOL[8]]
     edited = member.patch(f"/posts/{post_id}", json={"tags": second})
     expect.status(edited, 200, why="editing the post's tags")
     read = expect.status(admin.get(f"/posts/{post_id}"), 200)

@@ -15,8 +15,9 @@ import pytest
 
 from pytest_jetonomy import expect
 from pytest_jetonomy.client import ApiResponse
+from pytest_jetonomy.factories import TAG_POOL
 
-from .community import find, iso, parse_time, unique_slug, unique_word, walk
+from .community import find, iso, parse_time, unique_word, walk
 from .examples import Examples
 
 
@@ -82,15 +83,17 @@ def test_search_mode_restricts_type(
     """A word in a space name, a post title, a reply and a tag name: each mode finds only its type.
 
     The object of the chosen type must be among the results (a mode that finds nothing
-    restricts nothing), and every result has that type.
+    restricts nothing), and every result has that type. The tag comes from the reused pool
+    (a tag cannot be deleted), so mode=tags searches for the tag's own slug.
     """
     word = unique_word(examples.prefix)
+    tag = TAG_POOL[4]
     space = jetonomy_space_factory(name=f"{word} space")
     post = jetonomy_post_factory(
         examples.world["spaces"]["public"],
         client=examples.client("member"),
         title=f"{word} {examples.resolve('@text.title')}",
-        tags=[word],
+        tags=[tag],
     )
     reply = jetonomy_reply_factory(
         post["id"], client=examples.client("regular"), content=f"<p>{word} in a reply</p>"
@@ -103,8 +106,9 @@ def test_search_mode_restricts_type(
         "tags": tags[0].get("id") if tags else None,
     }[mode]
     if expected_id is None:
-        pytest.skip(f"the target did not return the tag {word!r} on the post it tagged")
-    items, response = _search(examples, q=word, mode=mode)
+        pytest.skip(f"the target did not return the tag {tag!r} on the post it tagged")
+    query = tag if mode == "tags" else word
+    items, response = _search(examples, q=query, mode=mode)
     kind = MODES[mode]
     others = sorted({str(item.get("type")) for item in items if item.get("type") != kind})
     expect.that(
@@ -112,7 +116,7 @@ def test_search_mode_restricts_type(
     )
     expect.that(
         find(items, type=kind, id=expected_id) is not None,
-        f"mode={mode}: the {kind} {expected_id} holding {word!r} among the results",
+        f"mode={mode}: the {kind} {expected_id} holding {query!r} among the results",
         response,
     )
 
@@ -155,7 +159,7 @@ def test_search_author_filter(examples: Examples, jetonomy_post_factory) -> None
 def test_search_tag_filter(examples: Examples, jetonomy_post_factory) -> None:
     """Two posts with the word, one tagged; tag_id returns the tagged post and only it."""
     word = unique_word(examples.prefix)
-    slug = unique_slug(examples.prefix, "tag")  # does not contain the word
+    slug = TAG_POOL[5]  # does not contain the word
     space = examples.world["spaces"]["public"]
     member = examples.client("member")
     tagged = jetonomy_post_factory(space, client=member, title=f"{word} t", tags=[slug])

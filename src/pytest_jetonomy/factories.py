@@ -16,6 +16,12 @@ from .client import ApiResponse, JetonomyClient
 
 _counter = itertools.count(1)
 
+TAG_POOL: tuple[str, ...] = tuple(f"jetonomy-conformance-{n:02d}" for n in range(1, 25))
+"""The only tag slugs the suite puts on its posts. The API deletes posts but has no way to
+delete a tag, so every run reuses these few instead of leaving new tags behind each time.
+Checks that need distinct tags take distinct members; the posts carrying them are the
+check's own, so sharing a tag across checks or runs changes nothing they look at."""
+
 
 def unique(prefix: str) -> str:
     """``<prefix>-<n>``: unique within this process (with the run prefix: unique on the target)."""

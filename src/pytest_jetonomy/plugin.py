@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,6 +92,7 @@ class XdistHooks:
         # Workers re-parse the command line but would lose ini/env-derived and computed
         # values (pytest-base-url #34); hand them the controller's resolved settings.
         node.workerinput["jetonomy"] = node.config.stash[SETTINGS_KEY].to_json()
+        node.workerinput["jetonomy_used_marker"] = str(_used_marker(node.config))
 
     @pytest.hookimpl
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -100,6 +102,13 @@ class XdistHooks:
             STATS.counts[key] += value
         if output.get("jetonomy_used"):
             node.config.stash.setdefault(OUTCOME_KEY, {})["used"] = True
+
+
+def _used_marker(config: pytest.Config) -> Path:
+    """Where workers note that they talked to the target (see ``JetonomyRun.used_marker``):
+    a controller interrupted by SIGTERM gets no report back from its workers."""
+    basetemp = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return Path(basetemp) / f"{config.stash[SETTINGS_KEY].run_prefix}-used"
 
 
 def _workers(config: pytest.Config) -> int:
@@ -148,6 +157,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         credentials=credentials,
         pacer=Pacer(reserve=_workers(config) + 1, max_rps=config.getoption("max_rps")),
     )
+    if _is_worker(config) and "jetonomy_used_marker" in config.workerinput:  # type: ignore[attr-defined]
+        run.used_marker = Path(config.workerinput["jetonomy_used_marker"])  # type: ignore[attr-defined]
     config.stash[RUN_KEY] = run
     older = config.getoption("sweep_older_than")
     if (
@@ -383,7 +394,11 @@ def _sweep(session: pytest.Session) -> str | None:
     run = config.stash.get(RUN_KEY, None)
     if run is None or _is_worker(config) or not run.has_role("admin"):
         return None
-    if not (run.used or config.stash.get(OUTCOME_KEY, {}).get("used")):
+    if not (
+        run.used
+        or config.stash.get(OUTCOME_KEY, {}).get("used")
+        or (getattr(config.option, "numprocesses", None) and _used_marker(config).exists())
+    ):
         return None  # the session never talked to the target: nothing to clean
     prefix = run.settings.run_prefix
     if run.settings.read_only:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +26,9 @@ class JetonomyRun:
     contract: Contract = field(default_factory=load_contract)
     _clients: dict[str, JetonomyClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    used_marker: Path | None = None
+    """On an xdist worker: the file telling the controller that a worker talked to the
+    target, so that it cleans up even when the worker is killed before reporting back."""
 
     @property
     def target_url(self) -> str:
@@ -58,4 +63,7 @@ class JetonomyRun:
         with self._lock:
             if role not in self._clients:
                 self._clients[role] = self.new_client(role)
+                if self.used_marker is not None:
+                    with suppress(OSError):
+                        self.used_marker.touch()
             return self._clients[role]

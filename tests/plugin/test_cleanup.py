@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from pytest_jetonomy.cleanup import leftovers
 from pytest_jetonomy.client import JetonomyClient
 from pytest_jetonomy.credentials import load_credentials
@@ -30,7 +32,10 @@ def _admin(reference_server) -> JetonomyClient:
     return JetonomyClient(reference_server.url, creds["admin"])
 
 
-def test_sigterm_mid_run_still_cleans_up(reference_server, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 2], ids=["serial", "xdist"])
+def test_sigterm_mid_run_still_cleans_up(reference_server, tmp_path: Path, workers: int) -> None:
+    """SIGTERM to the pytest process (the controller under xdist, whose workers never report
+    back then): the run-wide and the test's own objects are deleted, and the run says so."""
     marker = tmp_path / "seeded"
     (tmp_path / "test_slow.py").write_text(SLOW_TEST.format(marker=str(marker)))
     process = subprocess.Popen(
@@ -45,6 +50,9 @@ def test_sigterm_mid_run_still_cleans_up(reference_server, tmp_path: Path) -> No
             "--credentials",
             str(reference_server.credentials_file),
             "test_slow.py",
+            # no stale sweep: the controller itself then never talks to the target
+            "--sweep-older-than=0",
+            *(["-n", str(workers)] if workers else []),
         ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
