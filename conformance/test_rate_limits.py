@@ -6,7 +6,9 @@ would otherwise wait a 429 out) and read Remaining/Reset to notice a window that
 during the burst; then they try once more instead of flaking. Checks that empty a bucket
 are marked ``jetonomy_exhausts_rate_limit`` (they never overlap), hold the other processes'
 requests as the exhausted identity back (``pacer.exclusive``), and wait for its reset before
-they end, so later checks are not slowed and meet no 429.
+they end, so later checks are not slowed and meet no 429. While a burst runs, the identity
+whose bucket must stay untouched (to show that buckets are separate) is held back too, so
+that no other check's requests are mistaken for the burst's.
 """
 
 from __future__ import annotations
@@ -400,13 +402,16 @@ def test_anonymous_beyond_limit(jetonomy_anonymous: JetonomyClient, jetonomy_cli
     and a retry time; a signed-in user is not refused meanwhile; after Reset it works again."""
     limit = LIMITS["anonymous"]
     regular = jetonomy_client("regular")
-    before = _probe(regular)
-    with jetonomy_anonymous.pacer.exclusive("anonymous"):
-        answers = _exhaust(jetonomy_anonymous, limit)
+    pacer = jetonomy_anonymous.pacer
+    before = _probe(regular, pace=True)
+    with pacer.exclusive("anonymous"):
+        with pacer.exclusive("regular"):  # no other check spends regular's bucket meanwhile
+            answers = _exhaust(jetonomy_anonymous, limit)
+            other = _probe(regular)
         refused = answers[-1]
         try:
             _expect_refusal(refused)
-            _expect_own_bucket(_probe(regular), before, len(answers), "anonymous")
+            _expect_own_bucket(other, before, len(answers), "anonymous")
         finally:
             _wait_for_reset(refused)
         again = _probe(jetonomy_anonymous)  # still under the embargo: nobody else spent it
@@ -440,13 +445,15 @@ def test_new_member_beyond_limit(examples: Examples) -> None:
     new_member, member = examples.client("new_member"), examples.client("member")
     post_id = examples.fresh("post")
     bookmark = {"post_id": post_id}
-    with new_member.pacer.exclusive("new_member"):
+    pacer = new_member.pacer
+    with pacer.exclusive("new_member"):
         for attempt in range(2):
-            before = _probe(member)
-            answers = _exhaust(new_member, limit)
-            refused = answers[-1]
-            write = new_member.post("/bookmarks", json=bookmark, pace=False, area="rate-limits")
-            other = _probe(member)
+            before = _probe(member, pace=True)
+            with pacer.exclusive("member"):  # no other check spends member's bucket meanwhile
+                answers = _exhaust(new_member, limit)
+                refused = answers[-1]
+                write = new_member.post("/bookmarks", json=bookmark, pace=False, area="rate-limits")
+                other = _probe(member)
             if write.status == 429:
                 break
             if 200 <= write.status < 300:

@@ -71,6 +71,7 @@ def fail(
     if record is not None:
         record.append(
             {
+                "requirement": requirement,
                 "expected": expected,
                 "problem": detail,
                 "exchange": exchange.to_dict() if exchange is not None else None,

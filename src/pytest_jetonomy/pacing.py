@@ -8,6 +8,8 @@ reset, so that checks which are not about rate limits never meet a 429.
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from collections import Counter
@@ -16,8 +18,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock
+
 MAX_WAIT_SECONDS = 65.0
 """Longest wait the pacer accepts from a server (one documented 60 s window and a margin)."""
+
+EMBARGO_SECONDS = 2 * MAX_WAIT_SECONDS + 10
+"""How long an embargo holds at most if its holder dies without lifting it. A bucket-emptying
+check can burst twice (a window rolled over) and then wait out a whole window: more than one
+MAX_WAIT_SECONDS, so the embargo must outlast that."""
 
 
 def parse_int_header(value: str | None) -> int | None:
@@ -35,26 +44,45 @@ class _Bucket:
     reset_at: float = 0.0
 
 
+SAME_WINDOW_SECONDS = 2.0
+"""Two observations whose reset times differ by less than this describe the same window
+(the reset is reported in whole seconds and the answers travel for a while)."""
+
+
 @dataclass
 class Pacer:
-    """Per-identity view of the target's rate-limit buckets, shared by a process's clients."""
+    """A view of the target's rate-limit buckets, one per identity, that every client of the
+    run consults before sending and updates from every answer.
+
+    Under pytest-xdist the workers share one bucket per identity on the target, so the view
+    is shared too (a small JSON file per identity under ``shared_dir``, updated under a file
+    lock): a worker that last heard "Remaining 10" long ago must not send while another
+    worker has since spent them. Each request claims one unit of Remaining before it goes
+    out, so concurrent senders see each other's requests before the answers come back.
+    """
 
     reserve: int = 2
     max_rps: float | None = None
     sleep: object = time.sleep
-    clock: object = time.monotonic
+    clock: object = time.time
+    """Wall time by default: reset times are compared across processes."""
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _file_locks: dict[str, FileLock] = field(default_factory=dict)
     _last_send: float = 0.0
     stats: Counter[str] = field(default_factory=Counter)
     shared_dir: Path | None = None
-    """Where embargoes are visible to every process of the run (xdist workers included)."""
+    """Where embargoes and bucket views are visible to every process of the run."""
     run_prefix: str = "jetonomy"
 
-    def _embargo_file(self, identity: str) -> Path | None:
+    def _shared_file(self, kind: str, identity: str) -> Path | None:
+        """The file every process of the run reads for ``identity`` (None: not shared)."""
         if self.shared_dir is None:
             return None
-        return self.shared_dir / f"{self.run_prefix}-embargo-{identity}"
+        return self.shared_dir / f"{self.run_prefix}-{kind}-{identity}"
+
+    def _embargo_file(self, identity: str) -> Path | None:
+        return self._shared_file("embargo", identity)
 
     @contextmanager
     def exclusive(self, identity: str) -> Iterator[None]:
@@ -63,7 +91,7 @@ class Pacer:
         (The emptying check sends with ``pace=False`` and is not held back.)"""
         path = self._embargo_file(identity)
         if path is not None:
-            path.write_text(str(time.time() + MAX_WAIT_SECONDS))
+            path.write_text(str(time.time() + EMBARGO_SECONDS))
         try:
             yield
         finally:
@@ -82,28 +110,60 @@ class Pacer:
         return max(0.0, until - time.time())
 
     def before(self, identity: str) -> None:
-        """Wait, if needed, before sending a request as ``identity``."""
+        """Wait, if needed, before sending a request as ``identity``, then claim one unit of
+        its bucket.
+
+        The embargo is checked again after every pacing wait: a check may have started
+        emptying the bucket while this one slept until the reset (a request sent then would
+        land in the middle of that check's burst and meet its 429).
+        """
+        gap = self._rps_wait()
+        if gap > 0:
+            self.stats["rps_waits"] += 1
+            self.sleep(gap)  # type: ignore[operator]
+        while True:
+            self._hold_while_embargoed(identity)
+            wait = self._claim(identity)
+            if wait <= 0:
+                return
+            self.stats["pacing_waits"] += 1
+            self.sleep(min(wait, MAX_WAIT_SECONDS))  # type: ignore[operator]
+            if self._embargo_wait(identity) > 0:
+                self.stats["embargo_began_while_pacing"] += 1
+
+    def _hold_while_embargoed(self, identity: str) -> None:
         held = self._embargo_wait(identity)
         while held > 0:  # another check is emptying this bucket: wait until it is done
             self.stats["embargo_waits"] += 1
             self.sleep(min(held, 0.5))  # type: ignore[operator]
             held = self._embargo_wait(identity)
-        wait = 0.0
+
+    def _rps_wait(self) -> float:
+        """Seconds until --max-rps allows the next request of this process (reserves it)."""
+        if not self.max_rps:
+            return 0.0
         with self._lock:
             now = self.clock()  # type: ignore[operator]
-            bucket = self._buckets.get(identity)
-            if bucket and bucket.remaining is not None and bucket.remaining <= self.reserve:
-                if bucket.reset_at > now:
-                    wait = bucket.reset_at - now
-                bucket.remaining = None  # unknown again after the reset
-            if self.max_rps:
-                gap = 1.0 / self.max_rps
-                earliest = self._last_send + gap
-                wait = max(wait, earliest - now)
-                self._last_send = max(now, earliest)
-        if wait > 0:
-            self.stats["pacing_waits"] += 1
-            self.sleep(min(wait, MAX_WAIT_SECONDS))  # type: ignore[operator]
+            earliest = self._last_send + 1.0 / self.max_rps
+            self._last_send = max(now, earliest)
+            return max(0.0, earliest - now)
+
+    def _claim(self, identity: str) -> float:
+        """Claim one unit of ``identity``'s bucket (0 returned: send now), or say how long
+        to wait for its reset when no more than ``reserve`` units are left."""
+        with self._locked(identity):
+            bucket = self._load(identity)
+            if bucket.remaining is None:
+                return 0.0  # unknown (first request, unlimited, or a new window)
+            now = self.clock()  # type: ignore[operator]
+            if bucket.reset_at <= now:
+                bucket.remaining = None  # the window has reset: unknown until answered
+            elif bucket.remaining <= self.reserve:
+                return bucket.reset_at - now
+            else:
+                bucket.remaining -= 1
+            self._save(identity, bucket)
+            return 0.0
 
     def after(self, identity: str, headers: object) -> None:
         """Learn the bucket state from a response's headers."""
@@ -112,11 +172,57 @@ class Pacer:
         reset = parse_int_header(get("X-RateLimit-Reset"))
         if remaining is None or remaining < 0 or reset is None or reset < 0:
             return  # unlimited or not reported: nothing to pace on
+        # +0.25 s: the reset is reported in whole seconds
+        reset_at = self.clock() + min(reset, MAX_WAIT_SECONDS) + 0.25  # type: ignore[operator]
+        with self._locked(identity):
+            bucket = self._load(identity)
+            if (
+                bucket.remaining is not None
+                and abs(reset_at - bucket.reset_at) < SAME_WINDOW_SECONDS
+            ):
+                # same window: claims of requests still in flight are not in this answer yet
+                bucket.remaining = min(bucket.remaining, remaining)
+                bucket.reset_at = max(bucket.reset_at, reset_at)
+            else:
+                bucket.remaining, bucket.reset_at = remaining, reset_at
+            self._save(identity, bucket)
+
+    # -- the view's storage: this process only, or shared by every process of the run --
+
+    def _bucket_file(self, identity: str) -> Path | None:
+        return self._shared_file("bucket", identity)
+
+    @contextmanager
+    def _locked(self, identity: str) -> Iterator[None]:
+        path = self._bucket_file(identity)
         with self._lock:
-            bucket = self._buckets.setdefault(identity, _Bucket())
-            bucket.remaining = remaining
-            # +0.25 s: the reset is reported in whole seconds
-            bucket.reset_at = self.clock() + min(reset, MAX_WAIT_SECONDS) + 0.25  # type: ignore[operator]
+            if path is None:
+                yield
+                return
+            lock = self._file_locks.get(identity)
+            if lock is None:
+                lock = self._file_locks[identity] = FileLock(str(path) + ".lock")
+            with lock:
+                yield
+
+    def _load(self, identity: str) -> _Bucket:
+        path = self._bucket_file(identity)
+        if path is None:
+            return self._buckets.setdefault(identity, _Bucket())
+        try:
+            data = json.loads(path.read_text())
+            return _Bucket(data["remaining"], float(data["reset_at"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return _Bucket()
+
+    def _save(self, identity: str, bucket: _Bucket) -> None:
+        path = self._bucket_file(identity)
+        if path is None:
+            self._buckets[identity] = bucket
+            return
+        scratch = path.parent / f"{path.name}.{os.getpid()}.tmp"
+        scratch.write_text(json.dumps({"remaining": bucket.remaining, "reset_at": bucket.reset_at}))
+        os.replace(scratch, path)
 
     def retry_delay(self, headers: object) -> float:
         """How long to wait after an unintended 429 (Retry-After, else X-RateLimit-Reset)."""

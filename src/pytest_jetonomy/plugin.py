@@ -22,12 +22,15 @@ from .cleanup import leftovers, sweep_run, sweep_stale
 from .client import SILENCE, STATS, NotJSONError, TransportError, probe
 from .contract import load_contract
 from .credentials import CredentialsError, load_credentials
-from .fixtures import *  # noqa: F403 - fixtures are registered from this module
 from .options import Settings, add_options, resolve_settings
 from .pacing import Pacer
 from .report import RunInfo, build_document, now, summary_lines, write_json
 from .results import NOT_CERTIFIED, ResultBook, verdict
 from .run import RUN_KEY, JetonomyRun
+
+# The fixtures module is a plugin of its own, so that every fixture in it is registered,
+# the autouse ones included (a star import would skip their underscored names).
+pytest_plugins = ("pytest_jetonomy.fixtures",)
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 EMBEDDED_KEY = pytest.StashKey[Any]()
@@ -292,11 +295,18 @@ def pytest_runtest_makereport(
     requirements = _requirements.of_item(item)
     if not requirements:
         return
+    failed = [r.id for r in requirements]
     if report.when == "call" and report.failed:
-        report.jetonomy_evidence = item.stash.get(EVIDENCE_KEY, [])
+        evidence = item.stash.get(EVIDENCE_KEY, [])
+        report.jetonomy_evidence = evidence
+        named = evidence[-1].get("requirement") if evidence else None
+        if named in failed and report.longreprtext.lstrip().startswith(f"[{named} "):
+            # the check stopped at this requirement; the test's others were not reached
+            failed = [named]
+            report.jetonomy_failed = failed
     baseline = item.config.stash.get(BASELINE_KEY, {})
-    if report.failed and baseline and all(r.id in baseline for r in requirements):
-        reason = "; ".join(f"{r.id}: {baseline[r.id]}" for r in requirements)
+    if report.failed and baseline and all(rid in baseline for rid in failed):
+        reason = "; ".join(f"{rid}: {baseline[rid]}" for rid in failed)
         report.jetonomy_baselined = reason
         report.outcome = "skipped"
         report.wasxfail = f"known failure (baseline) {reason}"
@@ -338,7 +348,12 @@ def _finish_report(session: pytest.Session) -> None:
     results = book.requirement_results(contract, baseline)
     stale = [r.id for r in results if r.id in baseline and r.status == "passed"]
     settings = run.settings
-    the_verdict = verdict(results, stale, read_only=settings.read_only)
+    the_verdict = verdict(
+        results,
+        stale,
+        read_only=settings.read_only,
+        interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED,
+    )
     info = RunInfo(
         target=settings.target_url or "",
         target_source=settings.target_source,

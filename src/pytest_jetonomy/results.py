@@ -9,7 +9,7 @@ produces the same summary, JSON and HTML under ``-n auto`` as in a serial run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .contract import Contract
@@ -45,12 +45,29 @@ class TestResult:
     message: str = ""
     evidence: list[dict[str, Any]] = field(default_factory=list)
     duration: float = 0.0
+    failed_requirements: list[str] = field(default_factory=list)
+    """The requirement a failed check stopped at, when its failure names one; empty: the
+    failure counts against every requirement of the test."""
 
     def merge(self, outcome: str, reason: str, message: str) -> None:
         if _RANK[outcome] > _RANK[self.outcome]:
             self.outcome, self.reason = outcome, reason
             if message:
                 self.message = message
+
+    def for_requirement(self, rid: str) -> TestResult:
+        """This test as seen by one of its requirements: a check that failed on another
+        requirement did not reach this one (it is neither passed nor failed by it)."""
+        stopped = self.failed_requirements
+        if self.outcome not in ("failed", "baselined") or not stopped or rid in stopped:
+            return self
+        return replace(
+            self,
+            outcome="skipped",
+            reason=f"not reached: the check failed earlier on {', '.join(stopped)}",
+            message="",
+            evidence=[],
+        )
 
 
 @dataclass
@@ -135,6 +152,9 @@ class ResultBook:
         result.duration += getattr(report, "duration", 0.0) or 0.0
         outcome, reason, message = _outcome(report)
         result.merge(outcome, reason, message)
+        named = getattr(report, "jetonomy_failed", None)
+        if named and outcome in ("failed", "baselined"):
+            result.failed_requirements = list(named)
         evidence = getattr(report, "jetonomy_evidence", None)
         if evidence:
             result.evidence.extend(evidence)
@@ -146,7 +166,7 @@ class ResultBook:
         by_requirement: dict[str, list[TestResult]] = {rid: [] for rid in contract.requirements}
         for test in self.tests.values():
             for rid in test.requirements:
-                by_requirement.setdefault(rid, []).append(test)
+                by_requirement.setdefault(rid, []).append(test.for_requirement(rid))
         results = []
         for rid, requirement in contract.requirements.items():
             tests = sorted(by_requirement[rid], key=lambda t: t.nodeid)
@@ -210,6 +230,7 @@ def verdict(
     stale_baseline: list[str] | None = None,
     *,
     read_only: bool = False,
+    interrupted: bool = False,
 ) -> Verdict:
     """The one verdict line. A ``read_only`` run is never certified: most requirements need
     writes to be verified, and what it did verify is a smoke test, not a certificate."""
@@ -249,7 +270,11 @@ def verdict(
         if reasons:
             why.append("skipped: " + "; ".join(reasons[:3]) + (" ..." if len(reasons) > 3 else ""))
         if not_run:
-            why.append(f"{len(not_run)} not run in this selection")
+            why.append(
+                f"{len(not_run)} not run: the run was interrupted"
+                if interrupted
+                else f"{len(not_run)} not run in this selection"
+            )
         line = (
             f"{label}: {len(must_unverified)} MUST requirement(s) not verified "
             f"({', '.join(why) or 'no check ran'}){suffix}"

@@ -145,3 +145,61 @@ def test_a_target_that_stopped_answering_fails_fast() -> None:
     finally:
         SILENCE.reset()
         listener.close()
+
+
+def test_embargo_that_begins_during_a_pacing_wait_is_honoured(tmp_path) -> None:
+    """A worker sleeping until its bucket resets must not send when it wakes up if another
+    worker started emptying that bucket meanwhile (its request would meet that 429)."""
+    clock = FakeClock()
+    holder = Pacer(shared_dir=tmp_path, run_prefix="jtc-test")
+    sleeper = Pacer(
+        reserve=2, sleep=clock.sleep, clock=clock, shared_dir=tmp_path, run_prefix="jtc-test"
+    )
+    sleeper.after("anonymous", {"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "5"})
+    embargo = holder.exclusive("anonymous")
+    lifted_after = 3
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        if len(clock.slept) == 1:
+            embargo.__enter__()  # the other worker begins while this one waits for the reset
+        elif len(clock.slept) == 1 + lifted_after:
+            embargo.__exit__(None, None, None)
+
+    sleeper.sleep = sleep
+    sleeper.before("anonymous")
+    assert clock.slept[0] == pytest.approx(5.25)  # the reset wait
+    assert len(clock.slept) == 1 + lifted_after  # then held until the embargo was lifted
+    assert sleeper.stats["embargo_began_while_pacing"] == 1
+
+
+def test_max_rps_wait_does_not_loop() -> None:
+    clock = FakeClock()
+    pacer = Pacer(max_rps=2, sleep=clock.sleep, clock=clock)
+    pacer.before("member")
+    pacer.before("member")
+    assert clock.slept == [pytest.approx(0.5)]
+
+
+def test_workers_pace_from_one_shared_view_of_a_bucket(tmp_path) -> None:
+    """Under xdist each worker sends as the same identities: a worker that never heard an
+    answer (or heard one long ago) must still see the Remaining another worker learned, and
+    every request claims a unit of it before it goes out."""
+    clock = FakeClock()
+    one, two = (
+        Pacer(reserve=2, sleep=clock.sleep, clock=clock, shared_dir=tmp_path, run_prefix="jt")
+        for _ in range(2)
+    )
+    two.after("anonymous", {"X-RateLimit-Remaining": "20", "X-RateLimit-Reset": "40"})
+    one.after("anonymous", {"X-RateLimit-Remaining": "4", "X-RateLimit-Reset": "30"})
+    two.before("anonymous")  # claims one: 3 left
+    one.before("anonymous")  # claims one: 2 left, the reserve
+    assert clock.slept == []
+    two.before("anonymous")
+    assert clock.slept == [pytest.approx(30.25)]
+    # the reset passed: the first answer of the new window is taken as it is...
+    one.after("anonymous", {"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "60"})
+    # ...and a late answer from that same window cannot raise what is left
+    one.after("anonymous", {"X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60"})
+    two.before("anonymous")
+    assert clock.slept[-1] == pytest.approx(60.25)

@@ -155,3 +155,35 @@ def test_secrets_never_printed_in_failures(pytester: pytest.Pytester, reference_
     assert secret not in output and secret.replace(" ", "") not in output
     assert "abcdef123456" not in output
     assert "expected: HTTP 418" in output and "got:  200" in output
+
+
+def test_rate_limit_isolation_is_active_under_xdist(pytester: pytest.Pytester) -> None:
+    """The plugin's autouse fixtures are registered: checks marked
+    ``jetonomy_exhausts_rate_limit`` never overlap across workers, and every worker paces
+    from one bucket view shared by the run."""
+    log = pytester.path / "intervals.txt"
+    pytester.makepyfile(
+        f"""
+        import time
+        import pytest
+
+        @pytest.mark.jetonomy_exhausts_rate_limit
+        @pytest.mark.parametrize("n", range(4))
+        def test_exclusive(n):
+            start = time.time()
+            time.sleep(0.3)
+            with open({str(log)!r}, "a") as f:
+                f.write(f"{{start}} {{time.time()}}\\n")
+
+        def test_shared_view(jetonomy_run, jetonomy_anonymous):
+            assert jetonomy_anonymous.get("/spaces").status == 200
+            shared = jetonomy_run.pacer.shared_dir
+            assert shared is not None
+            assert list(shared.glob("*-bucket-anonymous"))
+        """
+    )
+    pytester.runpytest("-n", "2").assert_outcomes(passed=5)
+    intervals = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
+    assert len(intervals) == 4
+    for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+        assert start >= end, f"two exclusive checks overlapped: {intervals}"

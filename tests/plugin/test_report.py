@@ -181,3 +181,60 @@ def test_write_baseline_then_gate_with_it(pytester: pytest.Pytester) -> None:
     checks = CHECKS.replace('pytest.skip("no credentials', 'return None  # ("no credentials')
     result = _run(pytester, f"--baseline={written}", "-n", "2", checks=checks)
     assert result.ret == pytest.ExitCode.OK
+
+
+def test_interrupted_run_says_so_instead_of_selection() -> None:
+    from pytest_jetonomy.results import RequirementResult, verdict
+
+    results = [
+        RequirementResult("JT-A-001", "MUST", "auth", "t", "s", "passed", []),
+        RequirementResult("JT-A-002", "MUST", "auth", "t", "s", "not-run", []),
+    ]
+    assert "1 not run in this selection" in verdict(results).line
+    line = verdict(results, interrupted=True).line
+    assert line.startswith("NOT CERTIFIED: 1 MUST requirement(s) not verified")
+    assert "1 not run: the run was interrupted" in line
+
+
+MULTI = """
+import pytest
+from pytest_jetonomy import expect
+
+@pytest.mark.requirement("JT-RATE-013", "JT-RATE-016")
+def test_stops_at_the_should(jetonomy_admin):
+    expect.that(False, "own bucket", jetonomy_admin.get("/spaces"), requirement="JT-RATE-016")
+    expect.that(False, "never reached", requirement="JT-RATE-013")
+
+@pytest.mark.requirement("JT-PAGE-001", "JT-PAGE-008")
+def test_unnamed_failure(jetonomy_admin):
+    assert False, "a failure that names no requirement"
+"""
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_failure_counts_against_the_requirement_it_names(
+    pytester: pytest.Pytester, tmp_path, workers: int
+) -> None:
+    """A check covering several requirements that fails on one (a SHOULD) fails that one
+    only: the others were not reached (not verified), not failed. A failure naming no
+    requirement still counts against all of the test's requirements."""
+    path = tmp_path / "report.json"
+    _run(pytester, f"--conformance-report={path}", "-n", str(workers), checks=MULTI)
+    document = json.loads(path.read_text())
+    by_id = {r["id"]: r for r in document["requirements"]}
+    assert by_id["JT-RATE-016"]["status"] == "failed"
+    assert by_id["JT-RATE-013"]["status"] == "skipped"
+    assert by_id["JT-RATE-013"]["skip_reasons"] == [
+        "not reached: the check failed earlier on JT-RATE-016"
+    ]
+    assert by_id["JT-PAGE-001"]["status"] == by_id["JT-PAGE-008"]["status"] == "failed"
+    assert document["verdict"]["should_failed"] == ["JT-RATE-016"]
+    assert document["verdict"]["must_failed"] == ["JT-PAGE-001", "JT-PAGE-008"]
+
+
+def test_baseline_of_the_named_requirement_is_enough(pytester: pytest.Pytester) -> None:
+    baseline = pytester.path / "baseline.toml"
+    baseline.write_text('[JT-RATE-016]\nreason = "shared bucket until 3.0"\n')
+    checks = MULTI.split('@pytest.mark.requirement("JT-PAGE-001"')[0]
+    result = _run(pytester, f"--baseline={baseline}", checks=checks)
+    result.stdout.fnmatch_lines(["*1 known failure(s) accepted by the baseline"])
