@@ -30,7 +30,11 @@ EXCERPT = 600
 """Characters of a body kept in a failure message."""
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
-"""Methods retried once on a connection error; writes that may have applied never are."""
+"""Methods retried on a connection error; writes that may have applied never are."""
+
+RETRY_BACKOFF = (0.5, 1.0)
+"""Waits before the retries of an idempotent request whose connection failed (refused, reset,
+closed early). A timed-out request is retried once, at once: it has already waited."""
 
 USER_AGENT = "pytest-jetonomy"
 
@@ -338,7 +342,8 @@ class JetonomyClient:
             send_headers["X-WP-Nonce"] = self.nonce
         request_auth = self._auth() if auth == "default" else auth
         attempts_429 = 0
-        connection_retries = 1 if method in IDEMPOTENT else 0
+        backoff = list(RETRY_BACKOFF) if method in IDEMPOTENT else []
+        timeout_retries = 1 if method in IDEMPOTENT else 0
         while True:
             if pace:
                 self.pacer.before(self.identity)
@@ -367,8 +372,12 @@ class JetonomyClient:
                 STATS.add("transport_error")
                 if isinstance(exc, requests.Timeout):
                     SILENCE.timed_out(self.target_url, exchange.error)
-                if connection_retries > 0:
-                    connection_retries -= 1
+                    if timeout_retries > 0:
+                        timeout_retries -= 1
+                        continue
+                elif backoff:
+                    STATS.add("connection_retry")
+                    self.pacer.sleep(backoff.pop(0))  # type: ignore[operator]
                     continue
                 raise TransportError(
                     f"{method} {exchange.url} as {self.identity}: {exchange.error}"

@@ -8,7 +8,6 @@ reset, so that checks which are not about rate limits never meet a 429.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -19,6 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 MAX_WAIT_SECONDS = 65.0
 """Longest wait the pacer accepts from a server (one documented 60 s window and a margin)."""
@@ -42,6 +46,37 @@ def parse_int_header(value: str | None) -> int | None:
 class _Bucket:
     remaining: int | None = None
     reset_at: float = 0.0
+
+
+_RECORD = 64
+"""Bytes of one shared bucket view: "REMAINING RESET_AT", space-padded ("-": unknown)."""
+
+
+def _encode(bucket: _Bucket) -> bytes:
+    remaining = "-" if bucket.remaining is None else str(bucket.remaining)
+    return f"{remaining} {bucket.reset_at!r}".encode().ljust(_RECORD)
+
+
+def _decode(record: bytes) -> _Bucket:
+    try:
+        remaining, reset_at = record.decode().split()
+        return _Bucket(None if remaining == "-" else int(remaining), float(reset_at))
+    except ValueError:  # a new file (empty) or a record that cannot be read: unknown
+        return _Bucket()
+
+
+@contextmanager
+def _locked_file(fd: int, path: Path) -> Iterator[None]:
+    """An exclusive lock of an open file, held by one process at a time."""
+    if fcntl is None:  # Windows: a lock file beside it
+        with FileLock(str(path) + ".lock"):
+            yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 SAME_WINDOW_SECONDS = 2.0
@@ -68,7 +103,6 @@ class Pacer:
     """Wall time by default: reset times are compared across processes."""
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _file_locks: dict[str, FileLock] = field(default_factory=dict)
     _last_send: float = 0.0
     stats: Counter[str] = field(default_factory=Counter)
     shared_dir: Path | None = None
@@ -151,8 +185,7 @@ class Pacer:
     def _claim(self, identity: str) -> float:
         """Claim one unit of ``identity``'s bucket (0 returned: send now), or say how long
         to wait for its reset when no more than ``reserve`` units are left."""
-        with self._locked(identity):
-            bucket = self._load(identity)
+        with self._view(identity) as bucket:
             if bucket.remaining is None:
                 return 0.0  # unknown (first request, unlimited, or a new window)
             now = self.clock()  # type: ignore[operator]
@@ -162,7 +195,6 @@ class Pacer:
                 return bucket.reset_at - now
             else:
                 bucket.remaining -= 1
-            self._save(identity, bucket)
             return 0.0
 
     def after(self, identity: str, headers: object) -> None:
@@ -174,8 +206,7 @@ class Pacer:
             return  # unlimited or not reported: nothing to pace on
         # +0.25 s: the reset is reported in whole seconds
         reset_at = self.clock() + min(reset, MAX_WAIT_SECONDS) + 0.25  # type: ignore[operator]
-        with self._locked(identity):
-            bucket = self._load(identity)
+        with self._view(identity) as bucket:
             if (
                 bucket.remaining is not None
                 and abs(reset_at - bucket.reset_at) < SAME_WINDOW_SECONDS
@@ -185,7 +216,6 @@ class Pacer:
                 bucket.reset_at = max(bucket.reset_at, reset_at)
             else:
                 bucket.remaining, bucket.reset_at = remaining, reset_at
-            self._save(identity, bucket)
 
     # -- the view's storage: this process only, or shared by every process of the run --
 
@@ -193,36 +223,27 @@ class Pacer:
         return self._shared_file("bucket", identity)
 
     @contextmanager
-    def _locked(self, identity: str) -> Iterator[None]:
-        path = self._bucket_file(identity)
+    def _view(self, identity: str) -> Iterator[_Bucket]:
+        """``identity``'s bucket view, locked: what the block changes in it is kept.
+
+        Shared, it is a fixed-size record in one file per identity, read and written under
+        an exclusive lock of that file (a few system calls: the client takes this twice per
+        request)."""
         with self._lock:
+            path = self._bucket_file(identity)
             if path is None:
-                yield
+                yield self._buckets.setdefault(identity, _Bucket())
                 return
-            lock = self._file_locks.get(identity)
-            if lock is None:
-                lock = self._file_locks[identity] = FileLock(str(path) + ".lock")
-            with lock:
-                yield
-
-    def _load(self, identity: str) -> _Bucket:
-        path = self._bucket_file(identity)
-        if path is None:
-            return self._buckets.setdefault(identity, _Bucket())
-        try:
-            data = json.loads(path.read_text())
-            return _Bucket(data["remaining"], float(data["reset_at"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return _Bucket()
-
-    def _save(self, identity: str, bucket: _Bucket) -> None:
-        path = self._bucket_file(identity)
-        if path is None:
-            self._buckets[identity] = bucket
-            return
-        scratch = path.parent / f"{path.name}.{os.getpid()}.tmp"
-        scratch.write_text(json.dumps({"remaining": bucket.remaining, "reset_at": bucket.reset_at}))
-        os.replace(scratch, path)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                with _locked_file(fd, path):
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    bucket = _decode(os.read(fd, _RECORD))
+                    yield bucket
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    os.write(fd, _encode(bucket))
+            finally:
+                os.close(fd)
 
     def retry_delay(self, headers: object) -> float:
         """How long to wait after an unintended 429 (Retry-After, else X-RateLimit-Reset)."""

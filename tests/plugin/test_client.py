@@ -203,3 +203,19 @@ def test_workers_pace_from_one_shared_view_of_a_bucket(tmp_path) -> None:
     one.after("anonymous", {"X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60"})
     two.before("anonymous")
     assert clock.slept[-1] == pytest.approx(60.25)
+
+
+def test_idempotent_requests_are_retried_with_backoff_and_writes_never() -> None:
+    slept: list[float] = []
+    pacer = Pacer(sleep=slept.append)
+    client = JetonomyClient(
+        "http://127.0.0.1:1", Credential("member", "m", "pw pw pw"), timeout=2, pacer=pacer
+    )
+    with pytest.raises(TransportError, match="connection refused"):
+        client.get("/spaces")
+    assert slept == [0.5, 1.0]
+    assert [e.method for e in client.history] == ["GET"] * 3
+    slept.clear()
+    with pytest.raises(TransportError, match="connection refused"):
+        client.post("/spaces", json={"name": "x"})
+    assert slept == [] and [e.method for e in list(client.history)[3:]] == ["POST"]
