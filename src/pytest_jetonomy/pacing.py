@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -90,8 +91,8 @@ class Pacer:
     run consults before sending and updates from every answer.
 
     Under pytest-xdist the workers share one bucket per identity on the target, so the view
-    is shared too (a small JSON file per identity under ``shared_dir``, updated under a file
-    lock): a worker that last heard "Remaining 10" long ago must not send while another
+    is shared too (a small file per identity under ``shared_dir``, read and written under a
+    file lock): a worker that last heard "Remaining 10" long ago must not send while another
     worker has since spent them. Each request claims one unit of Remaining before it goes
     out, so concurrent senders see each other's requests before the answers come back.
     """
@@ -108,6 +109,8 @@ class Pacer:
     shared_dir: Path | None = None
     """Where embargoes and bucket views are visible to every process of the run."""
     run_prefix: str = "jetonomy"
+    _token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Names this pacer (one per process) as the holder of its embargoes."""
 
     def _shared_file(self, kind: str, identity: str) -> Path | None:
         """The file every process of the run reads for ``identity`` (None: not shared)."""
@@ -122,10 +125,11 @@ class Pacer:
     def exclusive(self, identity: str) -> Iterator[None]:
         """While a check empties ``identity``'s bucket on purpose, every other process holds
         its requests as ``identity`` back, so that no other check meets that check's 429s.
-        (The emptying check sends with ``pace=False`` and is not held back.)"""
+        The holder itself is not held back: its burst goes out with ``pace=False``, and a
+        paced request of its own (undoing a write, say) must not wait for its own embargo."""
         path = self._embargo_file(identity)
         if path is not None:
-            path.write_text(str(time.time() + EMBARGO_SECONDS))
+            path.write_text(f"{time.time() + EMBARGO_SECONDS} {self._token}")
         try:
             yield
         finally:
@@ -138,10 +142,12 @@ class Pacer:
         if path is None:
             return 0.0
         try:
-            until = float(path.read_text())
+            until, holder = path.read_text().split()
+            if holder == self._token:
+                return 0.0
+            return max(0.0, float(until) - time.time())
         except (OSError, ValueError):
             return 0.0
-        return max(0.0, until - time.time())
 
     def before(self, identity: str) -> None:
         """Wait, if needed, before sending a request as ``identity``, then claim one unit of

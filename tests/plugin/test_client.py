@@ -109,6 +109,7 @@ def test_exclusive_holds_other_processes_back(tmp_path) -> None:
 
     with holder.exclusive("anonymous"):
         threading.Thread(target=release_later).start()
+        holder.before("anonymous")  # the holder is not held back by its own embargo
         other.before("member")  # another identity is not held back
         assert not released.is_set()
         waiter = threading.Thread(target=other.before, args=("anonymous",))
