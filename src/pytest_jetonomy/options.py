@@ -72,7 +72,10 @@ HELP_REFERENCE_FAULT = (
 HELP_REQUIREMENT = (
     "Run only the checks of this requirement ID (repeatable), e.g. --requirement JT-PAGE-004."
 )
-HELP_MAX_RPS = "Send at most this many requests per second to the target (default: no cap)."
+HELP_MAX_RPS = (
+    "Send at most this many requests per second to the target, all xdist workers together "
+    "(default: no cap)."
+)
 HELP_SWEEP_OLDER_THAN = (
     "Before the run, delete spaces that earlier runs of this suite left on the target and that "
     "are older than MINUTES (default: 120; 0 disables). Younger ones may belong to a run going on."

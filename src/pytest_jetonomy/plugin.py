@@ -122,6 +122,14 @@ def _workers(config: pytest.Config) -> int:
     return int(numprocesses or 1) if str(numprocesses).isdigit() else 2 if numprocesses else 1
 
 
+def _pacer(config: pytest.Config) -> Pacer:
+    """This process's pacer. ``--max-rps`` caps the whole run: under xdist each of the N
+    workers gets 1/N of it."""
+    workers = _workers(config)
+    max_rps = config.getoption("max_rps")
+    return Pacer(reserve=workers + 1, max_rps=max_rps / workers if max_rps else None)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
@@ -158,7 +166,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run = JetonomyRun(
         settings=settings,
         credentials=credentials,
-        pacer=Pacer(reserve=_workers(config) + 1, max_rps=config.getoption("max_rps")),
+        pacer=_pacer(config),
     )
     if _is_worker(config) and "jetonomy_used_marker" in config.workerinput:  # type: ignore[attr-defined]
         run.used_marker = Path(config.workerinput["jetonomy_used_marker"])  # type: ignore[attr-defined]

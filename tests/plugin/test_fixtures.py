@@ -187,3 +187,21 @@ def test_rate_limit_isolation_is_active_under_xdist(pytester: pytest.Pytester) -
     assert len(intervals) == 4
     for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
         assert start >= end, f"two exclusive checks overlapped: {intervals}"
+
+
+def test_max_rps_caps_the_whole_run_under_xdist(pytester: pytest.Pytester) -> None:
+    """--max-rps 8 with two workers: each worker's pacer allows 4 requests per second."""
+    pytester.makepyfile(
+        """
+        def test_share(jetonomy_run):
+            assert jetonomy_run.pacer.max_rps == 4
+        """
+    )
+    pytester.runpytest("-n", "2", "--max-rps", "8").assert_outcomes(passed=1)
+    pytester.makepyfile(
+        """
+        def test_share(jetonomy_run):
+            assert jetonomy_run.pacer.max_rps == 8
+        """
+    )
+    pytester.runpytest("--max-rps", "8").assert_outcomes(passed=1)
