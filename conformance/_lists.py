@@ -12,8 +12,15 @@ changes its posts or notifications):
 - ``FILLER_SPACES`` more spaces, so the global spaces list has more than a default page.
 
 ``POSTS`` and ``REPLIES`` are above the documented maximum page size (100), so that a server
-which does not cap ``limit`` is caught. Walks stay bounded: at most ``MAX_PAGES`` pages, with
-a page size chosen from the list's total.
+which does not cap ``limit`` is caught. Walks stay bounded: at most ``WALK_PAGES`` pages (and
+a short last one), with a page size chosen from the list's total.
+
+The reference names no field of a list item: items are told apart by value. Posts, replies,
+spaces, notifications and search results (``mode=posts``) by their top-level ``id`` (the
+one name the reference gives); member and leaderboard entries by the user id they hold,
+found where the ids of the users the suite knows are (``observe.HeldUser``). A list's items
+and its next page are read the way :mod:`pytest_jetonomy.lists` accepts them (a
+:class:`ListReader` is a ``lists.Source``; its cursor is learned by ``lists.learn_cursor``).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from pytest_jetonomy import expect
+from pytest_jetonomy import lists, spellings
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
 from pytest_jetonomy.factories import (
     CreationError,
@@ -36,16 +43,19 @@ from pytest_jetonomy.factories import (
     space_payload,
     unique,
 )
+from pytest_jetonomy.observe import HeldUser, TopLevelId, is_integer, value_at, where
 from pytest_jetonomy.run import JetonomyRun
 from pytest_jetonomy.shared import SharedResourceError, shared_resource
+
+from .world import my_id
 
 POSTS = 104
 REPLIES = 104
 FILLER_SPACES = 13
 JOINERS = ("leader", "member", "regular", "moderator")
-MAX_PAGES = 5
-TOTAL = "X-JT-Total"
-TOTAL_PAGES = "X-JT-TotalPages"
+WALK_PAGES = 5
+"""A pagination walk splits a list into at most this many full pages (and a short last one):
+the page size is chosen from the list's total, so that every walk stays this short."""
 
 
 def search_word(prefix: str) -> str:
@@ -78,10 +88,7 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
                 f"could not join the pagination space as {role}: HTTP {response.status}\n"
                 + response.exchange.describe()
             )
-        me = run.client(role).get("/users/me")
-        if me.status != 200:
-            raise CreationError(f"could not read /users/me as {role}\n" + me.exchange.describe())
-        joined[role] = int(me.json()["id"])
+        joined[role] = my_id(run, role)
     post_ids = []
     for n in range(POSTS):
         title = f"{unique(prefix)} {word} {faker.sentence(nb_words=4).rstrip('.')} {n}"
@@ -103,6 +110,7 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
         "word": word,
         "space": space_id,
         "members": joined,
+        "users": {**joined, "admin": my_id(run, "admin")},
         "leader": joined["leader"],
         "post_ids": post_ids,
         "reply_ids": reply_ids,
@@ -128,96 +136,92 @@ def shared_lists(tmp_path_factory: pytest.TempPathFactory, run: JetonomyRun) -> 
 # -- recipes ----------------------------------------------------------------------------------
 
 
-def _by_id(item: Any) -> Hashable:
-    return item.get("id") if isinstance(item, dict) else repr(item)
-
-
-def _by_user_id(item: Any) -> Hashable:
-    return item.get("user_id") if isinstance(item, dict) else repr(item)
-
-
-def _by_type_and_id(item: Any) -> Hashable:
-    return (item.get("type"), item.get("id")) if isinstance(item, dict) else repr(item)
-
-
-def _by_leaderboard_user(item: Any) -> Hashable:
-    if isinstance(item, dict) and isinstance(item.get("user"), dict):
-        return item["user"].get("id")
-    return repr(item)
-
-
 @dataclass(frozen=True)
 class Recipe:
     """How to read one paginated endpoint's list of the run's content."""
 
     role: str
     path: Callable[[dict[str, Any]], str]
-    key: Callable[[Any], Hashable]
     stable: bool
     """True when only this run's setup changes the list (exact totals can be checked)."""
     small: int = 5
     """A page size that spans several pages of the list."""
     query: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda lists: {})
-    expected: Callable[[dict[str, Any]], list[Hashable]] = field(default=lambda lists: [])
-    """Keys the list must contain (a walk must see each of them)."""
+    expected: Callable[[dict[str, Any]], list[int]] = field(default=lambda lists: [])
+    """Ids the list must contain (a walk must see each of them)."""
+    by_user: bool = False
+    """Entries are told apart by the user id they hold (else by their top-level id)."""
+    user_fact: str | None = None
+    """The spelling fact of where an entry holds its user (``spellings.FACTS``)."""
 
 
 RECIPES: dict[str, Recipe] = {
     "posts.list": Recipe(
         "admin",
         lambda lists: f"/spaces/{lists['space']}/posts",
-        _by_id,
         stable=True,
         expected=lambda lists: list(lists["post_ids"]),
     ),
     "replies.list": Recipe(
         "admin",
         lambda lists: f"/posts/{lists['post_ids'][0]}/replies",
-        _by_id,
         stable=True,
         expected=lambda lists: list(lists["reply_ids"]),
     ),
-    "spaces.list": Recipe("admin", lambda lists: "/spaces", _by_id, stable=False),
+    "spaces.list": Recipe("admin", lambda lists: "/spaces", stable=False),
     "spaces.members": Recipe(
         "admin",
         lambda lists: f"/spaces/{lists['space']}/members",
-        _by_user_id,
         stable=True,
         small=2,
         expected=lambda lists: list(lists["members"].values()),
+        by_user=True,
+        user_fact="member.user",
     ),
     "users.posts": Recipe(
         "admin",
         lambda lists: f"/users/{lists['leader']}/posts",
-        _by_id,
         stable=True,
         expected=lambda lists: list(lists["post_ids"]),
     ),
-    "notifications.list": Recipe("leader", lambda lists: "/notifications", _by_id, stable=True),
+    "notifications.list": Recipe("leader", lambda lists: "/notifications", stable=True),
     "search.search": Recipe(
         "admin",
         lambda lists: "/search",
-        _by_type_and_id,
         stable=True,
-        query=lambda lists: {"q": lists["word"]},
-        expected=lambda lists: [("post", i) for i in lists["post_ids"]],
+        # mode=posts (documented): every result is a post, told apart by its id
+        query=lambda lists: {"q": lists["word"], "mode": "posts"},
+        expected=lambda lists: list(lists["post_ids"]),
     ),
     "leaderboards.list": Recipe(
-        "admin", lambda lists: "/leaderboards", _by_leaderboard_user, stable=False, small=2
+        "admin", lambda lists: "/leaderboards", stable=False, small=2, by_user=True
     ),
 }
 
 
-@dataclass
-class ListReader:
-    """Reads one paginated endpoint's list as the recipe's identity."""
+class ListReader(lists.Source):
+    """Reads one paginated endpoint's list of the run's content (a ``lists.Source``), its
+    items told apart as the recipe says."""
 
-    label: str
-    recipe: Recipe
-    client: JetonomyClient
-    path: str
-    query: dict[str, Any]
-    expected: list[Hashable]
+    def __init__(
+        self, label: str, recipe: Recipe, client: JetonomyClient, lists_: dict[str, Any]
+    ) -> None:
+        key: TopLevelId | HeldUser = (
+            HeldUser(frozenset(lists_.get("users", {}).values()))
+            if recipe.by_user
+            else TopLevelId()
+        )
+        super().__init__(
+            client, recipe.path(lists_), recipe.query(lists_), label, key, area="pagination"
+        )
+        self.recipe = recipe
+        self.ids: list[int] = recipe.expected(lists_)
+
+    @classmethod
+    def build(
+        cls, label: str, recipe: Recipe, client: JetonomyClient, lists_: dict[str, Any]
+    ) -> ListReader:
+        return cls(label, recipe, client, lists_)
 
     @property
     def stable(self) -> bool:
@@ -227,52 +231,72 @@ class ListReader:
     def small(self) -> int:
         return self.recipe.small
 
-    def key(self, item: Any) -> Hashable:
-        return self.recipe.key(item)
+    @property
+    def expected(self) -> list[Hashable]:
+        """The keys of the items the list must contain."""
+        if isinstance(self.key, HeldUser):
+            self._learn()
+            return [self.key.of(i) for i in self.ids] if self.key.path else []
+        return list(self.ids)
 
-    def get(self, **page: Any) -> ApiResponse:
-        params = {**self.query, **{k: v for k, v in page.items() if v is not None}}
-        return self.client.get(self.path, params=params, area="pagination")
+    def _learn(self) -> None:
+        """Where the entries hold their user, learned once on a page of the list (and noted
+        for the report: every place the first entry of a known user holds that user's id)."""
+        if not isinstance(self.key, HeldUser) or self.key.learned:
+            return
+        _, items = self.page(limit=lists.MAX_LIMIT)
+        path = self.key.learn(items)
+        if path is None or self.recipe.user_fact is None:
+            return
+        for item in items:
+            user = value_at(item, path)
+            if is_integer(user) and user in self.key.known:
+                spellings.at(self.recipe.user_fact, *where(item, user))
+                return
 
-    def page(self, **page: Any) -> tuple[ApiResponse, list[Any]]:
-        """One page that must be a 200 list; returns the response and its items."""
-        response = self.get(**page)
-        expect.status(response, 200, why=f"a page of {self.label}")
-        return response, items_of(response)
+    def keys(self, items: list[Any]) -> list[Hashable]:
+        self._learn()
+        return super().keys(items)
 
     def total_hint(self) -> int | None:
-        """The list's size as the server reports it (header, else meta.total), or None."""
+        """The list's size as X-JT-Total of a one-item page tells it, or None."""
         response, _ = self.page(limit=1)
-        return reported_total(response)
+        return lists.total(response)
 
     def walk_limit(self, total: int | None) -> int:
-        """A page size that walks ``total`` items in at most MAX_PAGES pages (short last page)."""
+        """A page size that walks ``total`` items in at most WALK_PAGES pages (short last page)."""
         if total is None:
-            return 100
-        limit = max(self.small, total // MAX_PAGES + 1)
-        if limit > 100:
+            return lists.MAX_LIMIT
+        limit = max(self.small, total // WALK_PAGES + 1)
+        if limit > lists.MAX_LIMIT:
             pytest.skip(
                 f"{self.label} holds {total} items: more than a bounded walk "
-                f"({MAX_PAGES} pages of 100) can read"
+                f"({WALK_PAGES} pages of {lists.MAX_LIMIT}) can read"
             )
         return limit
 
-    def walk(self, limit: int) -> Walk:
-        """Offset pages of ``limit`` until a short page (at most MAX_PAGES + 1 requests)."""
-        walk = Walk(limit)
+    def walk(self, limit: int) -> OffsetWalk:
+        """Offset pages of ``limit`` until a short page (at most WALK_PAGES + 1 requests)."""
+        walk = OffsetWalk(limit)
         offset = 0
-        for _ in range(MAX_PAGES + 1):
+        for _ in range(WALK_PAGES + 1):
             response, items = self.page(limit=limit, offset=offset)
-            walk.add(response, [self.key(i) for i in items])
+            walk.add(response, self.keys(items))
             if len(items) < limit:
                 walk.complete = True
                 break
             offset += limit
         return walk
 
+    def cursor_walk(
+        self, limit: int
+    ) -> tuple[lists.Cursor, list[lists.CursorPage]] | lists.NoCursor:
+        """The list's cursor walk (``lists.cursor_walk``), as bounded as an offset walk."""
+        return lists.cursor_walk(self, limit, max_pages=WALK_PAGES + 1)
+
 
 @dataclass
-class Walk:
+class OffsetWalk:
     limit: int
     keys: list[Hashable] = field(default_factory=list)
     responses: list[ApiResponse] = field(default_factory=list)
@@ -282,47 +306,25 @@ class Walk:
     def add(self, response: ApiResponse, keys: list[Hashable]) -> None:
         self.responses.append(response)
         self.keys.extend(keys)
-        self.totals.append(response.header_int(TOTAL))
+        self.totals.append(lists.total(response))
 
     @property
     def repeats(self) -> list[Hashable]:
-        seen: set[Hashable] = set()
-        repeated = []
-        for key in self.keys:
-            if key in seen:
-                repeated.append(key)
-            seen.add(key)
-        return repeated
+        return repeated(self.keys)
 
     @property
     def total_changed(self) -> bool:
         return len(set(self.totals)) > 1
 
 
-def items_of(response: ApiResponse) -> list[Any]:
-    try:
-        items = response.items
-    except AssertionError as exc:
-        expect.fail(
-            "a list body with its items under 'data'",
-            response,
-            detail=str(exc).splitlines()[0] or "no item array where the contract keeps list items",
-        )
-    if not isinstance(items, list):
-        expect.fail("a list body whose 'data' is an array", response)
-    return items
-
-
-def reported_total(response: ApiResponse) -> int | None:
-    total = response.header_int(TOTAL)
-    if total is not None:
-        return total
-    try:
-        meta = response.json().get("meta")
-    except (AssertionError, AttributeError):
-        return None
-    value = meta.get("total") if isinstance(meta, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def repeated(keys: list[Hashable]) -> list[Hashable]:
+    seen: set[Hashable] = set()
+    out = []
+    for key in keys:
+        if key in seen:
+            out.append(key)
+        seen.add(key)
+    return out
 
 
 def expected_pages(total: int, limit: int) -> tuple[int, ...]:

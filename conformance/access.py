@@ -1,101 +1,42 @@
-"""Helpers of the endpoint, auth and visibility checks: bounded list walks, object snapshots.
+"""Helpers of the auth and visibility checks: lists a refusal may replace, and what a refused
+request must leave unchanged.
 
-A snapshot is what a refused request must leave unchanged, read as admin before and after
-the request (``observe``). Walks read at most ``MAX_PAGES`` pages of ``PAGE`` items.
+Nothing here reads a response field by name except ``id`` (the reference addresses objects
+by id): a list entry is found by its ``id`` or by the user id it holds, and an object is
+compared whole, read as admin before and after (what moves on its own, a view counter or an
+activity timestamp, is left out: :class:`pytest_jetonomy.observe.Observation`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from pytest_jetonomy import expect
+from pytest_jetonomy import expect, lists, spellings
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
-from pytest_jetonomy.contract import Endpoint, dig
+from pytest_jetonomy.contract import Endpoint
+from pytest_jetonomy.expect import REFUSED
+from pytest_jetonomy.observe import Observation, by_id, describe, holds, where
 
 from .examples import Examples
 
-PAGE = 100
-MAX_PAGES = 5
-REFUSED = (401, 403, 404)
-"""Statuses a server may use to refuse what a caller may not see (any careful reading)."""
+
+# -- lists a refusal may replace ---------------------------------------------------------------
+def listed_or_refused(
+    client: JetonomyClient, path: str, params: dict[str, Any] | None = None
+) -> tuple[ApiResponse, list[Any] | None]:
+    """The items of a list (every page it announces), or None when the list itself was
+    refused (the refusal then has to be a 401, 403 or 404 in the error envelope, or the
+    check fails)."""
+    first = client.get(path, params=params or None)
+    if first.status != 200:
+        expect.error(first, REFUSED)
+        return first, None
+    response, items, _ = lists.whole_list(client, path, params, first=first)
+    return response, items
 
 
-def list_items(response: ApiResponse) -> list[dict[str, Any]]:
-    """The items of a 200 list response (fails the check if the list shape is wrong)."""
-    try:
-        items = response.items
-    except AssertionError as exc:
-        expect.fail(
-            "a list body with its items under 'data'", response, detail=str(exc).splitlines()[0]
-        )
-    return [item for item in items if isinstance(item, dict)]
-
-
-def has_more(response: ApiResponse, page: list[Any], asked: int) -> bool:
-    try:
-        more = dig(response.json(), "meta.has_more")
-    except (KeyError, AssertionError):
-        more = None
-    if isinstance(more, bool):
-        return more and bool(page)
-    return len(page) >= asked
-
-
-@dataclass
-class Walk:
-    """The pages of a bounded list walk."""
-
-    pages: list[tuple[ApiResponse, list[dict[str, Any]]]] = field(default_factory=list)
-
-    @property
-    def items(self) -> list[dict[str, Any]]:
-        return [item for _, page in self.pages for item in page]
-
-    @property
-    def ids(self) -> set[Any]:
-        return ids_of(self.items)
-
-    @property
-    def last(self) -> ApiResponse:
-        return self.pages[-1][0]
-
-    def response_with(self, item_id: Any) -> ApiResponse:
-        """The response of the page listing ``item_id`` (else the last one)."""
-        for response, page in self.pages:
-            if item_id in ids_of(page):
-                return response
-        return self.last
-
-
-def walk(
-    client: JetonomyClient,
-    path: str,
-    params: dict[str, Any] | None = None,
-    *,
-    until: Any = None,
-    max_pages: int = MAX_PAGES,
-) -> Walk:
-    """A list read page by page with ``offset``; stops early once ``until(items)`` is true."""
-    result = Walk()
-    offset = 0
-    for _ in range(max_pages):
-        query = {**(params or {}), "limit": PAGE, "offset": offset}
-        response = client.get(path, params=query)
-        expect.status(response, 200, why=f"a page of GET {path}")
-        page = list_items(response)
-        result.pages.append((response, page))
-        if (until is not None and until(result.items)) or not has_more(response, page, PAGE):
-            break
-        offset += len(page)
-    return result
-
-
-def ids_of(items: list[dict[str, Any]]) -> set[Any]:
-    return {item.get("id") for item in items}
-
-
-# -- snapshots of what a refused request touches ----------------------------------------------
+# -- what a refused request must leave unchanged --------------------------------------------
 POST_TOUCHING = {
     "posts.update",
     "posts.delete",
@@ -112,70 +53,100 @@ SPACE_TOUCHING = {"spaces.update", "spaces.delete"}
 MEMBERSHIP_TOUCHING = {"spaces.leave", "spaces.role"}
 CATEGORY_TOUCHING = {"categories.update", "categories.delete"}
 REPLY_POSTS = {"@reply.fresh": "post", "@reply.fresh_qa": "post_qa"}
-
-POST_FIELDS = ("title", "content", "status", "space_id", "is_pinned", "is_closed")
-REPLY_FIELDS = ("post_id", "content", "status", "is_accepted")
-SPACE_FIELDS = ("name", "description", "type", "visibility", "join_policy", "icon", "settings")
-CATEGORY_FIELDS = ("name", "slug", "description", "parent_id")
+"""The fresh post each fresh reply of the examples is made on."""
 
 
-def _subset(response: ApiResponse, fields: tuple[str, ...]) -> Any:
-    if response.status != 200 or not response.is_json or not isinstance(response.json(), dict):
-        return {"status": response.status}
-    body = response.json()
-    return {"status": 200, **{name: body.get(name) for name in fields}}
+def object_state(client: JetonomyClient, path: str) -> Any:
+    """An object as ``client`` reads it: its whole body when 200, else the status only."""
+    response = client.get(path)
+    if response.status == 200 and response.is_json:
+        return {"HTTP status": 200, "body": response.json()}
+    return {"HTTP status": response.status}
+
+
+def _entries(client: JetonomyClient, path: str, until: Callable[[list[Any]], bool]) -> Any:
+    """The items of a list (all its pages, or until ``until``), or the status of a list that
+    cannot be read (a refused request may have removed what it lists)."""
+    first = client.get(path)
+    try:
+        items = lists.items_of(first.json()) if first.status == 200 else None
+    except AssertionError:  # not JSON, or no list in it
+        items = None
+    if items is None:
+        return {"HTTP status": first.status}
+    if until(items) or not lists.announces_more(first):
+        return items
+    return lists.walk(client, path, until=until).items
 
 
 def reply_state(admin: JetonomyClient, post_id: int, reply_id: int) -> Any:
-    response = admin.get(f"/posts/{post_id}/replies", params={"limit": PAGE})
-    if response.status != 200:
-        return {"status": response.status}
-    for item in list_items(response):
-        if item.get("id") == reply_id:
-            return {"listed": True, **{name: item.get(name) for name in REPLY_FIELDS}}
-    return {"listed": False}
+    """A reply as it reads: its entry (by id) in its post's replies, and the post itself."""
+    entries = _entries(
+        admin, f"/posts/{post_id}/replies", lambda items: by_id(items, reply_id) is not None
+    )
+    entry = by_id(entries, reply_id) if isinstance(entries, list) else entries
+    return {"reply entry": entry, "post": object_state(admin, f"/posts/{post_id}")}
 
 
-def observe(examples: Examples, endpoint: Endpoint) -> Any:
-    """The state of the fresh object the endpoint's example acts on, read as admin.
+def member_state(admin: JetonomyClient, space_id: int, user_id: int) -> Any:
+    """The entries of a space's member list that hold the user's id (what leaving or a role
+    change touches); an entry that holds the id by chance stays the same."""
+    entries = _entries(admin, f"/spaces/{space_id}/members", lambda items: False)
+    if not isinstance(entries, list):
+        return entries
+    holding = [entry for entry in entries if holds(entry, user_id)]
+    if len(holding) == 1:
+        spellings.at("member.user", *where(holding[0], user_id))
+    return holding
 
-    None when there is nothing cheap to read (creating endpoints, invites, bans, lists).
-    Call it after ``examples.call(endpoint)`` so that the fresh objects exist.
+
+def flag_state(moderator: JetonomyClient, flag_id: int) -> Any:
+    """Whether the flag is among the open flags (by id)."""
+    entries = _entries(
+        moderator, "/moderation/flags", lambda items: by_id(items, flag_id) is not None
+    )
+    if not isinstance(entries, list):
+        return entries
+    return {"open": by_id(entries, flag_id) is not None}
+
+
+def state_reader(examples: Examples, endpoint: Endpoint) -> Callable[[], Any] | None:
+    """How to read, as admin (the flags: as moderator), what the endpoint's example acts on.
+
+    None when there is nothing cheap to read (creations, invites, bans, lists). Call it after
+    ``examples.call(endpoint)`` so that the fresh objects exist.
     """
     admin = examples.client("admin")
     path = endpoint.example.get("path", {})
     if endpoint.id in POST_TOUCHING:
-        return _subset(admin.get(f"/posts/{examples.resolve(path['id'])}"), POST_FIELDS)
+        post_path = f"/posts/{examples.resolve(path['id'])}"
+        return lambda: object_state(admin, post_path)
     if endpoint.id in REPLY_TOUCHING:
         post_id = examples.fresh(REPLY_POSTS[path["id"]])
-        return reply_state(admin, post_id, examples.resolve(path["id"]))
+        reply_id = examples.resolve(path["id"])
+        return lambda: reply_state(admin, post_id, reply_id)
     if endpoint.id in SPACE_TOUCHING:
-        return _subset(admin.get(f"/spaces/{examples.resolve(path['id'])}"), SPACE_FIELDS)
+        space_path = f"/spaces/{examples.resolve(path['id'])}"
+        return lambda: object_state(admin, space_path)
     if endpoint.id in CATEGORY_TOUCHING:
-        return _subset(admin.get(f"/categories/{examples.resolve(path['id'])}"), CATEGORY_FIELDS)
+        category_path = f"/categories/{examples.resolve(path['id'])}"
+        return lambda: object_state(admin, category_path)
     if endpoint.id in MEMBERSHIP_TOUCHING:
-        space_id = examples.resolve(path["id"])
-        response = admin.get(f"/spaces/{space_id}/members", params={"limit": PAGE})
-        if response.status != 200:
-            return {"status": response.status}
-        return {
-            str(item.get("user_id")): item.get("role")
-            for item in list_items(response)
-            if item.get("user_id") == examples.resolve(path["user_id"])
-        }
+        space_id, user_id = examples.resolve(path["id"]), examples.resolve(path["user_id"])
+        return lambda: member_state(admin, space_id, user_id)
     if endpoint.id == "moderation.resolve":
         flag_id = examples.resolve(path["id"])
-        response = examples.client("moderator").get("/moderation/flags", params={"limit": PAGE})
-        if response.status != 200:
-            return {"status": response.status}
-        return {"open": flag_id in ids_of(list_items(response))}
+        moderator = examples.client("moderator")
+        return lambda: flag_state(moderator, flag_id)
     return None
 
 
-def expect_unchanged(before: Any, after: Any, response: ApiResponse, what: str) -> None:
+def expect_unchanged(seen: Observation, after: Any, response: ApiResponse, what: str) -> None:
+    """``after`` (a read taken like ``seen``) shows nothing changed beyond what moves alone."""
+    changed = seen.diff(after)
     expect.that(
-        before == after,
-        f"the refused request to leave {what} unchanged",
+        not changed,
+        f"the refused request to leave {what} unchanged (read as admin before and after)",
         response,
-        detail=f"before: {before!r}; after: {after!r}",
+        detail=describe(changed),
     )

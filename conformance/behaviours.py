@@ -1,101 +1,35 @@
-"""Helpers of the behaviour checks (votes, users, spaces, posts): read fields and lists so
-that a missing field or an unexpected answer fails with the exchange shown, never with a bare
-``KeyError``."""
+"""Helpers of the settings checks of users and spaces (JT-SCHEMA-032, 036; JT-BEHAV-009, 014).
+
+The reference promises that a profile and a space include their settings, merged on update,
+without naming a field: the suite sends a settings key and value of its own and finds the
+value under that key anywhere in the object read back (``observe.under_key``). Everything
+else these checks use is the toolkit's (``pytest_jetonomy.observe``, ``lists``, ``expect``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pytest_jetonomy import expect
-from pytest_jetonomy.client import ApiResponse, JetonomyClient
-
-PAGE = 100
-"""Items per page when a check looks for an object in a list (the documented maximum)."""
-
-MAX_PAGES = 5
-"""A check reads at most this many pages of a list (bounded work)."""
-
-SUCCESS = (200, 201, 202, 204)
-DELETED = (200, 202, 204)
-CREATED = (200, 201)
+from pytest_jetonomy import expect, spellings
+from pytest_jetonomy.factories import unique
+from pytest_jetonomy.observe import show, under_key, where
 
 
-def obj(response: ApiResponse, what: str) -> dict[str, Any]:
-    """The JSON object of a response (fails with the exchange if it is not one)."""
-    body = expect.json_body(response)
-    expect.that(isinstance(body, dict), f"{what} as a JSON object", response)
-    return body
+def settings_key(prefix: str, name: str) -> str:
+    """A settings key no object on the target holds yet (``<run prefix>_<n>_<name>``)."""
+    return f"{unique(prefix)}_{name}".replace("-", "_")
 
 
-def field(body: dict[str, Any], name: str, response: ApiResponse, what: str) -> Any:
-    """``body[name]``; fails naming the missing field."""
-    if not isinstance(body, dict) or name not in body:
-        expect.fail(f"{what} with a '{name}' field", response, detail=f"no '{name}' in the body")
-    return body[name]
-
-
-def ok(response: ApiResponse, statuses: tuple[int, ...], why: str) -> ApiResponse:
-    return expect.status(response, statuses, why=why)
-
-
-def read(client: JetonomyClient, path: str, what: str) -> tuple[dict[str, Any], ApiResponse]:
-    """GET ``path`` expecting 200 and a JSON object."""
-    response = client.get(path)
-    expect.status(response, 200, why=f"read {what}")
-    return obj(response, what), response
-
-
-def walk(
-    client: JetonomyClient, path: str, what: str, params: dict[str, Any] | None = None
-) -> tuple[list[dict[str, Any]], bool, ApiResponse]:
-    """Items of a list (offset pages of 100, at most MAX_PAGES pages).
-
-    Returns ``(items, complete, last_response)``; ``complete`` is False when the bound was
-    reached before the last page.
-    """
-    items: list[dict[str, Any]] = []
-    response: ApiResponse | None = None
-    for page in range(MAX_PAGES):
-        query = dict(params or {})
-        query.update({"limit": PAGE, "offset": page * PAGE})
-        response = client.get(path, params=query)
-        expect.status(response, 200, why=f"list {what}")
-        page_items = response.items
-        expect.that(isinstance(page_items, list), f"{what} as a list of items", response)
-        items.extend(i for i in page_items if isinstance(i, dict))
-        if len(page_items) < PAGE:
-            return items, True, response
-    assert response is not None
-    return items, False, response
-
-
-def ids_in(items: list[dict[str, Any]], key: str = "id") -> list[Any]:
-    return [item.get(key) for item in items]
-
-
-def find(items: list[dict[str, Any]], value: Any, key: str = "id") -> dict[str, Any] | None:
-    for item in items:
-        if item.get(key) == value:
-            return item
-    return None
-
-
-def members(
-    client: JetonomyClient, space_id: int
-) -> tuple[list[dict[str, Any]], bool, ApiResponse]:
-    """The member list of a space (as read by ``client``)."""
-    return walk(client, f"/spaces/{space_id}/members", f"the members of space {space_id}")
-
-
-def client_error(response: ApiResponse, expected: str) -> None:
-    """The response is a 4xx in the documented error envelope (any 4xx status)."""
-    expect.that(400 <= response.status < 500, expected + " (a 4xx error)", response)
-    expect.error(response, response.status)
-
-
-def tallies(body: dict[str, Any], response: ApiResponse, what: str) -> tuple[Any, Any, Any, Any]:
-    """``(upvotes, downvotes, vote_score, user_vote)`` of a post, reply or vote result."""
-    return tuple(  # type: ignore[return-value]
-        field(body, name, response, what)
-        for name in ("upvotes", "downvotes", "vote_score", "user_vote")
+def expect_setting(
+    body: Any, key: str, value: str, response: Any, *, read: str, fact: str, why: str
+) -> None:
+    """``body`` (what ``read`` answered) holds ``value`` under the settings key ``key``; the
+    object holding the key is noted as where the server keeps ``fact``."""
+    found = under_key(body, key, value)
+    expect.that(
+        found,
+        f"{read} holds {value!r} under the settings key {key!r} ({why})",
+        response,
+        detail=f"{value!r} is at {', '.join(map(show, where(body, value))) or 'no path'}",
     )
+    spellings.at(fact, *found, key=key)

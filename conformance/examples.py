@@ -12,19 +12,23 @@ import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from pytest_jetonomy import bodies, expect, spellings
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
 from pytest_jetonomy.contract import Endpoint
 from pytest_jetonomy.factories import (
     Factory,
     created,
+    new_id,
     post_payload,
     reply_payload,
     space_payload,
     unique,
 )
+from pytest_jetonomy.observe import is_timestamp, leaves
 from pytest_jetonomy.run import JetonomyRun
 
 WORLD_REFS = {
@@ -48,6 +52,9 @@ class Call:
     path: str
     query: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] | None = None
+    intent: dict[str, Any] | None = None
+    """The body in the suite's own reading, where the server was sent another spelling of it
+    (an undocumented body fitted to the server's route index, see ``bodies.py``)."""
 
     @property
     def method(self) -> str:
@@ -69,7 +76,7 @@ class Call:
                 body.pop(key, None)
             else:
                 body[key] = value
-        return Call(self.endpoint, self.path, dict(self.query), body)
+        return Call(self.endpoint, self.path, dict(self.query), body, self.intent)
 
     def with_query(self, **changes: Any) -> Call:
         query = dict(self.query)
@@ -78,7 +85,12 @@ class Call:
                 query.pop(key, None)
             else:
                 query[key] = value
-        return Call(self.endpoint, self.path, query, copy.deepcopy(self.body))
+        return Call(self.endpoint, self.path, query, copy.deepcopy(self.body), self.intent)
+
+    @property
+    def meaning(self) -> dict[str, Any]:
+        """The body in the suite's reading (what it means, whatever the server calls it)."""
+        return dict(self.intent if self.intent is not None else self.body or {})
 
 
 UNDO = {
@@ -132,36 +144,53 @@ class Examples:
         self.factory.defer(lambda: admin.delete(f"/spaces/{space['id']}"))
         return int(space["id"])
 
-    def _make_post_in(self, space_key: str) -> int:
-        member = self.client("member")
-        space_id = self.world["spaces"][space_key]
-        post = created(
-            member.post(
-                f"/spaces/{space_id}/posts", json=post_payload(self.prefix, self.factory.faker)
-            ),
-            f"a fresh post by member in the {space_key} space",
-        )
+    def new_post(
+        self, role: str = "member", space: str | int = "public", **fields: Any
+    ) -> tuple[int, ApiResponse]:
+        """A new post by ``role`` in ``space`` (a world space name or a space id), with
+        ``fields`` over the factory's title and content; deleted (by admin) after the test.
+        Its id and the creation answer; a CreationError when the target makes none."""
+        space_id = self.world["spaces"][space] if isinstance(space, str) else space
+        body = post_payload(self.prefix, self.factory.faker, **fields)
+        return self._new(role, f"/spaces/{space_id}/posts", body, "/posts", f"space {space_id}")
+
+    def new_reply(
+        self, post_id: int, role: str = "regular", **fields: Any
+    ) -> tuple[int, ApiResponse]:
+        """A new reply by ``role`` on ``post_id``, with ``fields`` over the factory's content;
+        deleted (by admin) after the test. Its id and the creation answer."""
+        body = reply_payload(self.prefix, self.factory.faker, **fields)
+        return self._new(role, f"/posts/{post_id}/replies", body, "/replies", f"post {post_id}")
+
+    def _new(
+        self, role: str, path: str, body: dict[str, Any], collection: str, where: str
+    ) -> tuple[int, ApiResponse]:
+        """POST ``body`` to ``path`` as ``role``; the new object (in ``collection``) is
+        deleted by admin after the test. Its id and the creation answer."""
+        response = self.client(role).post(path, json=body)
+        what = collection.strip("/").rstrip("s")
+        new = int(created(response, f"a {what} by {role} in {where}")["id"])
         admin = self.client("admin")
-        self.factory.defer(lambda: admin.delete(f"/posts/{post['id']}"))
-        return int(post["id"])
+        self.factory.defer(lambda: admin.delete(f"{collection}/{new}"))
+        return new, response
+
+    def upvote(self, post_id: int, role: str = "regular") -> ApiResponse:
+        """``role`` upvotes ``post_id`` (any success: the reference gives no status for a
+        vote); the vote is taken back after the test."""
+        client = self.client(role)
+        response = client.post(f"/posts/{post_id}/vote", json={"value": 1})
+        expect.status(response, expect.SUCCESS, why=f"{role} upvotes post {post_id}")
+        self.factory.defer(lambda: client.delete(f"/posts/{post_id}/vote"))
+        return response
 
     def _make_post(self) -> int:
-        return self._make_post_in("public")
+        return self.new_post("member", "public")[0]
 
     def _make_post_qa(self) -> int:
-        return self._make_post_in("qa")
+        return self.new_post("member", "qa")[0]
 
     def _make_reply_on(self, post_id: int) -> int:
-        regular = self.client("regular")
-        reply = created(
-            regular.post(
-                f"/posts/{post_id}/replies", json=reply_payload(self.prefix, self.factory.faker)
-            ),
-            f"a fresh reply by regular on post {post_id}",
-        )
-        admin = self.client("admin")
-        self.factory.defer(lambda: admin.delete(f"/replies/{reply['id']}"))
-        return int(reply["id"])
+        return self.new_reply(post_id, "regular")[0]
 
     def _make_reply(self) -> int:
         return self._make_reply_on(self.fresh("post"))
@@ -182,15 +211,13 @@ class Examples:
 
     def _make_invite(self) -> str:
         space_id = self.fresh("space")
-        response = self.client("admin").post(f"/spaces/{space_id}/invite")
-        body = created_token(response)
-        return str(body["token"])
+        return invite_token(self.client("admin").post(f"/spaces/{space_id}/invite"))
 
     def _make_notification(self) -> int:
         post_id = self.fresh("post")  # by member
         self._make_reply_on(post_id)  # by regular: the post's author should be notified
-        response = self.client("member").get("/notifications", params={"limit": 100})
-        items = response.items if response.status == 200 else []
+        response = self.client("member").get("/notifications")
+        items = by_id_items(response)
         if not items:
             pytest.skip(
                 "the target created no notification for member after regular replied to "
@@ -215,26 +242,24 @@ class Examples:
 
     def _make_flag(self) -> int:
         moderator = self.client("moderator")
-        flag = created(
-            moderator.post(
-                "/flags",
-                json={
-                    "object_type": "post",
-                    "object_id": self.fresh("post"),
-                    "reason": "conformance check",
-                },
-            ),
-            "a fresh flag",
+        body = self.body_for(
+            "moderation.flag",
+            "/flags",
+            object_type="post",
+            object_id=self.fresh("post"),
+            reason="conformance check",
         )
+        flag = created(moderator.post("/flags", json=body), "a fresh flag")
         self.factory.defer(lambda: moderator.post(f"/moderation/flags/{flag['id']}/resolve"))
         return int(flag["id"])
 
     def _make_ban(self) -> int:
         moderator = self.client("moderator")
         user_id = self.user_id("new_member")
-        response = moderator.post(
-            "/moderation/ban", json={"user_id": user_id, "reason": "conformance check"}
+        body = self.body_for(
+            "moderation.ban", "/moderation/ban", user_id=user_id, reason="conformance check"
         )
+        response = moderator.post("/moderation/ban", json=body)
         if response.status not in (200, 201):
             raise AssertionError(
                 "could not ban the new_member user\n" + response.exchange.describe()
@@ -266,7 +291,7 @@ class Examples:
             moment = datetime.now(timezone.utc) - timedelta(minutes=1)
             return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         if kind == "url" and name == "target":
-            return self.run.settings.target_root + "/"
+            return self.run.settings.link_preview_url or self.run.settings.target_root + "/"
         fresh_names = {
             "@space.fresh": "space",
             "@post.fresh": "post",
@@ -332,8 +357,8 @@ class Examples:
         admin = self.client("admin")
         moderator = self.client("moderator") if self.run.has_role("moderator") else admin
         body = response.json() if response.is_json else {}
-        created_id = body.get("id") if isinstance(body, dict) else None
-        request = call.body or {}
+        created_id = new_id(response, body)
+        request = call.meaning
         if undo == "delete_created" and created_id is not None:
             path = {
                 "spaces.create": "/spaces",
@@ -348,22 +373,89 @@ class Examples:
         elif undo == "resolve_flag" and created_id is not None:
             self.factory.defer(lambda: moderator.post(f"/moderation/flags/{created_id}/resolve"))
 
-    def call(self, endpoint: Endpoint) -> Call:
-        """The endpoint's example request, resolved."""
+    def call(self, endpoint: Endpoint, **path_values: Any) -> Call:
+        """The endpoint's example request, resolved, its undocumented body fitted (once) to
+        the server's route index (:meth:`fitted`). ``path_values`` are used as given instead
+        of the example's (an unknown id, junk...), without creating the fresh objects the
+        example's values would have named."""
         example = endpoint.example
-        path_values = self.resolve(example.get("path", {}))
+        values = {
+            name: path_values[name] if name in path_values else self.resolve(value)
+            for name, value in example.get("path", {}).items()
+        }
+        values.update(path_values)
         path = endpoint.path
-        for name, value in path_values.items():
+        for name, value in values.items():
             path = path.replace("{" + name + "}", str(value))
         query = self.resolve(example.get("query", {})) or {}
         body = self.resolve(example["body"]) if "body" in example else None
-        return Call(endpoint, path, query, body)
+        fitted = self.fitted(endpoint, path, body)
+        return Call(endpoint, path, query, fitted, body if fitted != body else None)
+
+    # -- bodies the reference does not document ----------------------------------------------
+    def fitted(self, endpoint: Endpoint, path: str, body: dict[str, Any] | None) -> Any:
+        """``body`` (in the suite's reading) as this server describes the endpoint's body in
+        its route index; as it is for documented bodies (see ``bodies.py``). A body is fitted
+        once: :meth:`call` and :meth:`body_for` return fitted bodies, which are never given
+        back here (fitting a fitted body reads the server's names as the suite's)."""
+        if not body or not bodies.undocumented(endpoint):
+            return body
+        learned = bodies.learn(endpoint, body, self.run.route_index(), path)
+        spellings.learned("body", learned.describe(endpoint))
+        return learned.body
+
+    def body_for(self, endpoint_id: str, path: str, **meaning: Any) -> Any:
+        """The body to send to ``endpoint_id`` at ``path`` to mean ``meaning`` (given in the
+        suite's reading of an undocumented body, e.g. ``post_id=12`` for a bookmark)."""
+        return self.fitted(self.run.contract.endpoint(endpoint_id), path, dict(meaning))
 
 
-def created_token(response: ApiResponse) -> dict[str, Any]:
+def by_id_items(response: ApiResponse) -> list[dict[str, Any]]:
+    """The items of a 200 list answer that carry an integer id ([] otherwise)."""
+    if response.status != 200:
+        return []
+    try:
+        items = response.items
+    except AssertionError:
+        return []
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("id"), int)]
+
+
+def invite_tokens(body: Any) -> list[str]:
+    """Candidate invite tokens in an invite answer, best first.
+
+    The reference promises "a unique invite token/link" without naming a field: the token is
+    a string of the answer (not a link, not a date), or the last part of a link it gives
+    (``.../invite/<token>`` or ``?token=<token>``). A candidate that also appears in a link
+    comes first.
+    """
+    strings = [v for v in leaves(body).values() if isinstance(v, str) and v.strip()]
+    links = [v for v in strings if v.startswith(("http://", "https://", "/"))]
+    from_links = []
+    for link in links:
+        parts = urlsplit(link)
+        from_links += parse_qs(parts.query).get("token", [])
+        last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        if last:
+            from_links.append(unquote(last))
+    plain = [v for v in strings if v not in links and not is_timestamp(v)]
+    ordered = [v for v in plain if v in from_links] + plain + from_links
+    return list(dict.fromkeys(ordered))
+
+
+def invite_token(response: ApiResponse) -> str:
+    """The invite token of a successful invite answer (an AssertionError saying why not)."""
     if response.status not in (200, 201):
         raise AssertionError("could not create an invite\n" + response.exchange.describe())
-    body = response.json()
-    if not isinstance(body, dict) or not body.get("token"):
-        raise AssertionError("the invite has no token\n" + response.exchange.describe())
-    return body
+    candidates = invite_tokens(response.json())
+    if not candidates:
+        raise AssertionError(
+            "the invite answer holds no token or link\n" + response.exchange.describe()
+        )
+    spellings.learned(
+        "invite.token",
+        "a string of the answer"
+        if candidates[0] in [v for v in leaves(response.json()).values()]
+        else "the last part of a link",
+    )
+    return candidates[0]

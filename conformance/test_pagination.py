@@ -4,6 +4,12 @@ Every paginated endpoint of the catalogue is read over content the run creates o
 ``_lists.py``). Lists that other checks change while the suite runs (the global spaces list,
 the leaderboard) are read with retry-once where a concurrent change could look like a fault,
 and exact totals are only checked on lists nobody else changes.
+
+The reference names the parameters (``limit``, ``offset``, ``after``) and the headers
+(``X-JT-Total``, ``X-JT-TotalPages``) but no field of a list body: items are found as
+:mod:`pytest_jetonomy.lists` accepts them (a bare array, or the one array of an object), told
+apart by value (``_lists.py``), and the next cursor is wherever the server gives it (a
+``Link`` header or a body value that works as ``after``).
 """
 
 from __future__ import annotations
@@ -12,28 +18,29 @@ from typing import Any
 
 import pytest
 
-from pytest_jetonomy import expect
+from pytest_jetonomy import expect, lists
 from pytest_jetonomy.contract import load_contract
 from pytest_jetonomy.run import JetonomyRun
 
 from ._lists import (
-    MAX_PAGES,
     RECIPES,
-    TOTAL,
-    TOTAL_PAGES,
+    WALK_PAGES,
     ListReader,
-    Walk,
+    OffsetWalk,
     expected_pages,
-    items_of,
-    reported_total,
+    repeated,
     shared_lists,
 )
 
 CONTRACT = load_contract()
-DEFAULT_LIMIT = int(CONTRACT.pagination["default_limit"])
-MAX_LIMIT = int(CONTRACT.pagination["max_limit"])
+DEFAULT_LIMIT = lists.DEFAULT_LIMIT
+MAX_LIMIT = lists.MAX_LIMIT
+TOTAL = lists.TOTAL_HEADER
+TOTAL_PAGES = lists.TOTAL_PAGES_HEADER
 PAGINATED = [pytest.param(e, id=e.label) for e in CONTRACT.endpoints if e.paginated]
 CURSORED = [pytest.param(e, id=e.label) for e in CONTRACT.endpoints if e.cursor]
+META_KEYS = ("count", "total", "offset", "has_more")
+"""The suite's own (default) reading of a list body's meta object, for JT-PAGE-016 only."""
 
 
 @pytest.fixture(scope="session")
@@ -51,18 +58,7 @@ def reader(request: pytest.FixtureRequest, paging_lists: Any, jetonomy_run: Jeto
             "(conformance/_lists.py RECIPES)",
             pytrace=False,
         )
-    return ListReader(
-        endpoint.label,
-        recipe,
-        jetonomy_run.client(recipe.role),
-        recipe.path(paging_lists),
-        recipe.query(paging_lists),
-        recipe.expected(paging_lists),
-    )
-
-
-def _keys(reader: ListReader, items: list[Any]) -> list[Any]:
-    return [reader.key(i) for i in items]
+    return ListReader.build(endpoint.label, recipe, jetonomy_run.client(recipe.role), paging_lists)
 
 
 def _twice(reader: ListReader, attempt) -> None:  # noqa: ANN001
@@ -74,6 +70,24 @@ def _twice(reader: ListReader, attempt) -> None:  # noqa: ANN001
         attempt(True)
     elif not attempt(False):
         attempt(True)
+
+
+@pytest.mark.requirement("JT-PAGE-018")
+@pytest.mark.parametrize("endpoint", PAGINATED)
+def test_list_answers_its_items_as_an_array(endpoint, reader: ListReader) -> None:
+    """The answer is a JSON array, or a JSON object holding one array of items (the first
+    page and a later one)."""
+    for response in (reader.get(), reader.get(limit=reader.small, offset=reader.small)):
+        expect.status(response, 200, why=f"a page of {reader.label}")
+        body = expect.json_body(response)
+        try:
+            lists.items_of(body)
+        except lists.ListShapeError as exc:
+            expect.fail(
+                "a JSON array of items, bare or the one array of a JSON object",
+                response,
+                detail=str(exc),
+            )
 
 
 @pytest.mark.requirement("JT-PAGE-001")
@@ -112,7 +126,7 @@ def test_limit_above_maximum_is_capped_or_refused(endpoint, limit: int, reader: 
         expect.error(response, 400, "jetonomy_invalid_param")
         return
     expect.status(response, (200, 400), why=f"limit={limit} capped to {MAX_LIMIT} or refused")
-    items = items_of(response)
+    items = lists.page_items(response, f"a page of {reader.label}")
     expect.that(
         len(items) <= MAX_LIMIT,
         f"at most {MAX_LIMIT} items for limit={limit}",
@@ -155,14 +169,15 @@ def test_offset_skips_items(endpoint, reader: ListReader) -> None:
         second_response, second = reader.page(limit=k, offset=k)
         if len(first) < 2 * k:
             pytest.skip(f"{reader.label} holds fewer than {2 * k} items on this target")
-        wanted = _keys(reader, first)[k : 2 * k]
-        if _keys(reader, second) == wanted:
+        wanted = reader.keys(first)[k : 2 * k]
+        got = reader.keys(second)
+        if got == wanted:
             return True
         if final:
             expect.fail(
                 f"limit={k}&offset={k} to return items {k + 1}..{2 * k} of limit={2 * k}&offset=0",
                 second_response,
-                detail=f"expected keys {wanted}, got {_keys(reader, second)}",
+                detail=f"expected items {wanted}, got {got}",
             )
         return False
 
@@ -171,8 +186,7 @@ def test_offset_skips_items(endpoint, reader: ListReader) -> None:
 
 def _expect_count_header(reader: ListReader, header: str) -> None:
     """Every page answer (first page, a later page) has ``header``, a non-negative integer."""
-    for params in ({}, {"limit": reader.small, "offset": reader.small}):
-        response, _ = reader.page(**params)
+    for response, _ in (reader.page(), reader.page(limit=reader.small, offset=reader.small)):
         raw = response.headers.get(header)
         value = response.header_int(header)
         expect.that(
@@ -223,7 +237,7 @@ def test_total_pages_is_total_over_limit(endpoint, reader: ListReader) -> None:
         )
 
 
-def _walk_once(reader: ListReader, final: bool) -> Walk | None:
+def _walk_once(reader: ListReader, final: bool) -> OffsetWalk | None:
     """An offset walk; None when a list others change moved under it (caller retries)."""
     limit = reader.walk_limit(reader.total_hint())
     walk = reader.walk(limit)
@@ -247,10 +261,11 @@ def test_offset_walk_sees_every_item_once(endpoint, reader: ListReader) -> None:
         "no item twice in an offset walk",
         last,
         requirement="JT-PAGE-009",
-        detail=f"repeated keys {walk.repeats[:10]} over {len(walk.responses)} pages of "
+        detail=f"repeated items {walk.repeats[:10]} over {len(walk.responses)} pages of "
         f"limit={walk.limit}",
     )
-    missing = [k for k in reader.expected if k not in set(walk.keys)]
+    seen = set(walk.keys)
+    missing = [k for k in reader.expected if k not in seen]
     if walk.complete:
         expect.that(
             not missing,
@@ -262,7 +277,7 @@ def test_offset_walk_sees_every_item_once(endpoint, reader: ListReader) -> None:
         )
     elif reader.stable:
         expect.fail(
-            f"the walk to end within {MAX_PAGES + 1} pages of {walk.limit} "
+            f"the walk to end within {WALK_PAGES + 1} pages of {walk.limit} "
             f"(X-JT-Total said {walk.totals[0]})",
             last,
             requirement="JT-PAGE-006",
@@ -279,73 +294,86 @@ def test_offset_walk_sees_every_item_once(endpoint, reader: ListReader) -> None:
         )
 
 
-def _cursor_walk(reader: ListReader, limit: int) -> tuple[list[Any], list[Any]]:
-    """Pages from the start, then by ``after``; returns (keys, [(response, cursor_next)])."""
-    keys: list[Any] = []
-    pages: list[Any] = []
-    after = None
-    for _ in range(MAX_PAGES + 1):
-        response, items = reader.page(limit=limit, after=after)
-        keys.extend(_keys(reader, items))
-        pages.append((response, response.cursor_next))
-        after = response.cursor_next
-        if not after:
-            break
-    return keys, pages
-
-
 @pytest.mark.requirement("JT-PAGE-010")
 @pytest.mark.parametrize("endpoint", CURSORED)
 def test_cursor_walk_sees_every_item_once(endpoint, reader: ListReader) -> None:
-    """Following meta.cursor_next as after yields every item once, with no gap or repeat."""
+    """Following the next cursor from the first page on yields every item once, with no gap
+    or repeat. The cursor is wherever the server gives it: a ``Link: <url>; rel="next"``
+    header carrying ``after`` (followed as it is), or a body value outside the items that,
+    sent as ``after``, gives the next page (learned on the first page). A list whose first
+    page gives no cursor while more pages exist fails: the reference promises a "cursor token
+    from previous response for forward pagination"."""
     limit = reader.walk_limit(reader.total_hint())
-    keys, pages = _cursor_walk(reader, limit)
-    last = pages[-1][0]
-    repeats = [k for i, k in enumerate(keys) if k in keys[:i]]
+    walked = reader.cursor_walk(limit)
+    if isinstance(walked, lists.NoCursor):
+        expect.fail(lists.NO_CURSOR, walked.response, detail=walked.detail)
+        return
+    cursor, pages = walked
+    keys = [k for page in pages for k in page.keys]
+    last = pages[-1].response
+    repeats = repeated(keys)
     expect.that(
         not repeats,
         "no item twice in a cursor walk",
         last,
-        detail=f"repeated keys {repeats[:10]} over {len(pages)} pages of limit={limit}",
+        detail=f"repeated items {repeats[:10]} over {len(pages)} pages of limit={limit} "
+        f"(next cursor: {cursor.spelling})",
     )
-    if pages[-1][1]:
+    if pages[-1].next and pages[-1].keys:
         expect.fail(
-            f"the cursor walk to end within {MAX_PAGES + 1} pages of {limit}",
+            f"the cursor walk to end within {WALK_PAGES + 1} pages of {limit}",
             last,
-            detail="a next cursor was still given",
+            detail=f"a next cursor was still given ({cursor.spelling})",
         )
-    missing = [k for k in reader.expected if k not in set(keys)]
+    seen = set(keys)
+    missing = [k for k in reader.expected if k not in seen]
     expect.that(
         not missing,
         "every item of the list in a cursor walk",
         last,
-        detail=f"{len(missing)} items never seen, e.g. {missing[:10]}",
+        detail=f"{len(missing)} items never seen, e.g. {missing[:10]} (next cursor: "
+        f"{cursor.spelling})",
     )
 
 
-@pytest.mark.requirement("JT-PAGE-011")
+@pytest.mark.requirement("JT-PAGE-017")
 @pytest.mark.parametrize("endpoint", CURSORED)
-def test_cursor_next_is_null_only_on_the_last_page(endpoint, reader: ListReader) -> None:
-    """meta.cursor_next is a string on every page but the last, and null on the last."""
+def test_only_the_last_page_gives_no_next_cursor(endpoint, reader: ListReader) -> None:
+    """Every page but the last gives a next cursor; the last one (the page holding the last
+    item of the offset walk) gives none: no Link rel=next, the body value null, empty or
+    absent."""
     limit = reader.walk_limit(reader.total_hint())
     offset_walk = reader.walk(limit)
-    if len(offset_walk.responses) < 2:
-        pytest.skip(f"{reader.label} fits on one page of {limit}")
-    keys, pages = _cursor_walk(reader, limit)
-    for response, cursor in pages[:-1]:
-        expect.that(
-            isinstance(cursor, str) and cursor != "",
-            "a meta.cursor_next string on a page that is not the last",
-            response,
+    if len(offset_walk.responses) < 2 or not offset_walk.keys:
+        pytest.skip(f"{reader.label} fits on one page of {limit} on this target")
+    final = offset_walk.keys[-1]
+    walked = reader.cursor_walk(limit)
+    if isinstance(walked, lists.NoCursor):
+        expect.fail(
+            "a next cursor on every page before the last",
+            walked.response,
+            detail=f"page 1 gave none: {walked.detail}",
         )
-    last, cursor = pages[-1]
-    expect.that(
-        len(keys) == len(offset_walk.keys),
-        f"the cursor walk to reach the last page ({len(offset_walk.keys)} items)",
-        last,
-        detail=f"cursor_next was {cursor!r} after {len(keys)} items",
-    )
-    expect.that(cursor is None, "meta.cursor_next null on the last page", last)
+        return
+    cursor, pages = walked
+    for number, page in enumerate(pages, start=1):
+        at_end = final in page.keys
+        if at_end:
+            expect.that(
+                page.next is None,
+                "no next cursor on the last page (the one holding the list's last item)",
+                page.response,
+                detail=f"page {number}, holding the list's last item, still tells a next page: "
+                f"{page.next!r} (the list's cursor: {cursor.spelling})",
+            )
+            return
+        expect.that(
+            page.next is not None,
+            "a next cursor on every page before the last",
+            page.response,
+            detail=f"page {number} ({len(page.keys)} items) gave none, but "
+            f"{len(offset_walk.keys)} items exist (cursor: {cursor.spelling})",
+        )
 
 
 @pytest.mark.requirement("JT-PAGE-012")
@@ -361,7 +389,14 @@ def test_cursor_order_matches_offset_order(endpoint, reader: ListReader) -> None
     """The cursor walk lists the same items in the same order as the offset walk."""
     limit = reader.walk_limit(reader.total_hint())
     offset_walk = reader.walk(limit)
-    keys, pages = _cursor_walk(reader, limit)
+    walked = reader.cursor_walk(limit)
+    if isinstance(walked, lists.NoCursor):
+        pytest.skip(
+            "the target's first page gives no next cursor (JT-PAGE-010 fails): no cursor walk "
+            "to compare with the offset walk"
+        )
+    cursor, pages = walked
+    keys = [k for page in pages for k in page.keys]
     if keys != offset_walk.keys:
         first = next(
             (i for i, (a, b) in enumerate(zip(keys, offset_walk.keys, strict=False)) if a != b),
@@ -369,22 +404,22 @@ def test_cursor_order_matches_offset_order(endpoint, reader: ListReader) -> None
         )
         expect.fail(
             "the cursor walk's items in the offset walk's order",
-            pages[min(first // limit, len(pages) - 1)][0],
+            pages[min(first // limit, len(pages) - 1)].response,
             detail=f"first difference at item {first + 1}: cursor walk "
             f"{keys[first : first + 3]}, offset walk {offset_walk.keys[first : first + 3]} "
-            f"({len(keys)} vs {len(offset_walk.keys)} items)",
+            f"({len(keys)} vs {len(offset_walk.keys)} items; next cursor: {cursor.spelling})",
         )
 
 
 @pytest.mark.requirement("JT-PAGE-014")
 @pytest.mark.parametrize("endpoint", PAGINATED)
 def test_offset_past_the_end_is_an_empty_page(endpoint, reader: ListReader) -> None:
-    """offset beyond the last item answers 200 with an empty data array."""
+    """offset beyond the last item answers 200 with no items."""
     total = reader.total_hint()
     offset = (total if total is not None else 100_000) + 10
     response = reader.get(offset=offset)
     expect.status(response, 200, why=f"offset={offset} past the end is not an error")
-    items = items_of(response)
+    items = lists.page_items(response, f"a page of {reader.label}")
     expect.that(not items, f"no items at offset={offset}", response, detail=f"{len(items)} items")
 
 
@@ -410,36 +445,57 @@ def test_total_does_not_depend_on_the_page(endpoint, reader: ListReader) -> None
     _twice(reader, attempt)
 
 
+def _meta(response: Any) -> dict[str, Any] | None:
+    """The list body's ``meta`` object when it holds one of the suite's reading's keys."""
+    body = response.json()
+    meta = body.get("meta") if isinstance(body, dict) else None
+    if isinstance(meta, dict) and any(key in meta for key in META_KEYS):
+        return meta
+    return None
+
+
 @pytest.mark.requirement("JT-PAGE-016")
 @pytest.mark.parametrize("endpoint", PAGINATED)
 def test_meta_agrees_with_the_page(endpoint, reader: ListReader) -> None:
-    """meta.count == len(data), meta.total == X-JT-Total, meta.offset == offset sent,
-    meta.has_more == (offset + count < total): on the first, second and last pages."""
+    """The suite's reading (the reference names no field of a list body): where a list
+    answer is an object with a ``meta`` object holding ``count``, ``total``, ``offset`` and
+    ``has_more`` (the default reading of the reference server), they agree with the page and
+    the headers: count == the page's items, total == X-JT-Total, offset == the offset sent,
+    has_more == (offset + count < total), on the first, second and last pages. A target
+    taking another reading of the list shape has nothing to compare: the check is skipped."""
     offsets = [0, reader.small]
+    first = True
     while offsets:
         offset = offsets.pop(0)
         response, items = reader.page(limit=reader.small, offset=offset)
-        if offset == 0 and (reported_total(response) or 0) > reader.small + 1:
-            offsets.append(reported_total(response) - 1)  # the last page too
-        body = response.json()
-        meta = body.get("meta") if isinstance(body, dict) else None
-        if not isinstance(meta, dict):
-            expect.fail("a 'meta' object in the list body", response)
-        total = response.header_int(TOTAL)
+        total = lists.total(response)
+        if offset == 0 and (total or 0) > reader.small + 1:
+            offsets.append(total - 1)  # the last page too
+        meta = _meta(response)
+        if meta is None:
+            if first:
+                pytest.skip(
+                    "the target's list answers carry no meta object (another reading of the "
+                    "list shape; nothing to compare)"
+                )
+            expect.fail(
+                "the meta object the first page of the list carried, on every page",
+                response,
+            )
+        first = False
         problems = []
-        if meta.get("count") != len(items):
-            problems.append(f"meta.count is {meta.get('count')!r} for {len(items)} items")
-        if total is not None and meta.get("total") != total:
-            problems.append(f"meta.total is {meta.get('total')!r} but {TOTAL} is {total}")
-        if meta.get("offset") != offset:
-            problems.append(f"meta.offset is {meta.get('offset')!r} for offset={offset}")
-        reported = reported_total(response)
-        if reported is not None:
-            more = offset + len(items) < reported
-            if meta.get("has_more") is not more:
+        if "count" in meta and meta["count"] != len(items):
+            problems.append(f"meta.count is {meta['count']!r} for {len(items)} items")
+        if "total" in meta and total is not None and meta["total"] != total:
+            problems.append(f"meta.total is {meta['total']!r} but {TOTAL} is {total}")
+        if "offset" in meta and meta["offset"] != offset:
+            problems.append(f"meta.offset is {meta['offset']!r} for offset={offset}")
+        if "has_more" in meta and total is not None:
+            more = offset + len(items) < total
+            if meta["has_more"] is not more:
                 problems.append(
-                    f"meta.has_more is {meta.get('has_more')!r} with offset {offset}, "
-                    f"{len(items)} items and total {reported}"
+                    f"meta.has_more is {meta['has_more']!r} with offset {offset}, "
+                    f"{len(items)} items and total {total}"
                 )
         expect.that(
             not problems,

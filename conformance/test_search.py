@@ -1,9 +1,13 @@
 """Search: q is required, posts are found by title and content words, mode and filters.
 
 Reference: Search (GET /search). Every check writes a word no other object on the target
-contains (run prefix + random part) into fresh objects, so what a search for it returns is
-known exactly. Filters are checked with two fresh posts that differ only in the filtered
-attribute; dates come from the target's own created_at. Reads are the admin's (unlimited).
+contains (run prefix + random part) into fresh objects, so what a search for it may return
+is known exactly. The reference names no field of a result: a result is recognised by the id
+the suite holds (its ``id``, or the id anywhere in it), its kind by a value among the mode's
+words (post, reply, space, tag) or by the marker word the suite wrote into each object.
+Filters are checked with two fresh posts, one that fits the filter and one that does not;
+dates are a day off the post's creation, read on the target's clock (the HTTP ``Date`` of
+the creation answer). Reads are the admin's (unlimited rate).
 """
 
 from __future__ import annotations
@@ -13,22 +17,72 @@ from typing import Any
 
 import pytest
 
-from pytest_jetonomy import expect
-from pytest_jetonomy.client import ApiResponse
-from pytest_jetonomy.factories import TAG_POOL
+from pytest_jetonomy import expect, spellings
+from pytest_jetonomy.clock import iso, server_clock
+from pytest_jetonomy.factories import TAG_POOL, unique_word
+from pytest_jetonomy.lists import Walk, page_items, walk
+from pytest_jetonomy.observe import Path, by_id, holding, holds_text, leaves
 
-from .community import find, iso, parse_time, unique_word, walk
 from .examples import Examples
 
+KINDS = {
+    "post": "post",
+    "posts": "post",
+    "reply": "reply",
+    "replies": "reply",
+    "space": "space",
+    "spaces": "space",
+    "tag": "tag",
+    "tags": "tag",
+}
+"""Values that name a result's kind (the words of the mode parameter, singular or plural)."""
 
-def _search(examples: Examples, **query: Any) -> tuple[list[Any], ApiResponse]:
+
+# -- helpers ------------------------------------------------------------------------------------
+def search(examples: Examples, **query: Any) -> Walk:
+    """Every page of GET /search with ``query`` (the documented default page size)."""
     return walk(examples.client("admin"), "/search", query, what="GET /search")
 
 
-def _listed(items: list[Any], post_id: int) -> bool:
-    return find(items, type="post", id=post_id) is not None
+def result_for(items: list[Any], object_id: int) -> Any:
+    """The result that is the object ``object_id``: its ``id``, or the id anywhere in it."""
+    found = by_id(items, object_id)
+    return found if found is not None else holding(items, object_id)
 
 
+def kind_by_value(entry: Any) -> tuple[str, Path] | None:
+    """The kind a result names among the mode's words, and where (the shallowest such value)."""
+    named = [
+        (len(path), KINDS[value.casefold()], path)
+        for path, value in leaves(entry).items()
+        if isinstance(value, str) and value.casefold() in KINDS
+    ]
+    if not named:
+        return None
+    depth = min(n[0] for n in named)
+    kinds = {kind for length, kind, _ in named if length == depth}
+    if len(kinds) != 1:
+        return None
+    path = next(path for length, _, path in named if length == depth)
+    return kinds.pop(), path
+
+
+def kind_of(entry: Any, markers: dict[str, str], ids: dict[str, int]) -> str | None:
+    """A result's kind: a value naming it; else the one marker word it holds; else the one
+    object of the check whose id it carries; None when it cannot be told."""
+    named = kind_by_value(entry)
+    if named is not None:
+        spellings.at("search.type", named[1])
+        return named[0]
+    held = [kind for kind, marker in markers.items() if holds_text(entry, marker)]
+    if len(held) == 1:
+        spellings.learned("search.type", "no value names it: told by the words a result holds")
+        return held[0]
+    carried = [kind for kind, object_id in ids.items() if by_id([entry], object_id) is not None]
+    return carried[0] if len(carried) == 1 else None
+
+
+# -- q ------------------------------------------------------------------------------------------
 @pytest.mark.requirement("JT-BEHAV-050")
 def test_search_without_q_is_refused(examples: Examples) -> None:
     """GET /search with no q at all: 400 jetonomy_invalid_param."""
@@ -46,29 +100,30 @@ def test_search_with_empty_q(examples: Examples) -> None:
     """
     response = examples.client("admin").get("/search", params={"q": ""})
     if response.status == 200:
-        expect.that(isinstance(response.items, list), "a list of results", response)
+        page_items(response, "GET /search?q= (an empty query) answered 200: a list")
     else:
         expect.error(response, 400, "jetonomy_invalid_param")
 
 
+# -- finding ------------------------------------------------------------------------------------
 @pytest.mark.requirement("JT-BEHAV-051")
 @pytest.mark.parametrize("where", ["title", "content"])
-def test_search_finds_post_by_word(examples: Examples, jetonomy_post_factory, where: str) -> None:
-    """A fresh post with a unique word in its title (or only its content) is found by it."""
+def test_search_finds_post_by_word(examples: Examples, where: str) -> None:
+    """A fresh post with a unique word in its title (or only its content) is found by it:
+    its id is among the results."""
     word = unique_word(examples.prefix)
     fields = (
         {"title": f"{word} {examples.resolve('@text.title')}"}
         if where == "title"
         else {"content": f"<p>Lorem ipsum {word} dolor sit amet.</p>"}
     )
-    post = jetonomy_post_factory(
-        examples.world["spaces"]["public"], client=examples.client("member"), **fields
-    )
-    items, response = _search(examples, q=word)
+    post_id, _ = examples.new_post("member", "public", **fields)
+    found = search(examples, q=word)
     expect.that(
-        _listed(items, post["id"]),
-        f"post {post['id']} found by the word {word!r} of its {where} (type post, its id)",
-        response,
+        result_for(found.items, post_id) is not None,
+        f"the post {post_id} among the results of a search for the word {word!r} of its {where}",
+        found.last,
+        detail=f"{len(found.items)} results",
     )
 
 
@@ -78,102 +133,132 @@ MODES = {"posts": "post", "replies": "reply", "spaces": "space", "tags": "tag"}
 @pytest.mark.requirement("JT-BEHAV-052")
 @pytest.mark.parametrize("mode", list(MODES))
 def test_search_mode_restricts_type(
-    examples: Examples, jetonomy_post_factory, jetonomy_reply_factory, jetonomy_space_factory, mode
+    examples: Examples, jetonomy_reply_factory, jetonomy_space_factory, mode: str
 ) -> None:
-    """A word in a space name, a post title, a reply and a tag name: each mode finds only its type.
-
-    The object of the chosen type must be among the results (a mode that finds nothing
-    restricts nothing), and every result has that type. The tag comes from the reused pool
-    (a tag cannot be deleted), so mode=tags searches for the tag's own slug.
+    """A word in a space name, a post title and a reply, each with its own marker word; a
+    tag from the pool on the post. mode=posts finds the post and none of the space, reply or
+    tag; the same for each mode. The tag cannot hold the word (tags cannot be deleted, the
+    suite reuses a pool), so mode=tags must find none of the others by the word, and the tag
+    by its own slug.
     """
     word = unique_word(examples.prefix)
-    tag = TAG_POOL[4]
-    space = jetonomy_space_factory(name=f"{word} space")
-    post = jetonomy_post_factory(
+    slug = TAG_POOL[4]
+    markers = {kind: f"{word}m{kind}" for kind in ("space", "post", "reply")}
+    space = jetonomy_space_factory(name=f"{word} {markers['space']} {examples.prefix}")
+    post_id, _ = examples.new_post(
+        "member",
         examples.world["spaces"]["public"],
-        client=examples.client("member"),
-        title=f"{word} {examples.resolve('@text.title')}",
-        tags=[tag],
+        title=f"{word} {markers['post']} {examples.resolve('@text.title')}",
+        tags=[slug],
     )
     reply = jetonomy_reply_factory(
-        post["id"], client=examples.client("regular"), content=f"<p>{word} in a reply</p>"
+        post_id, client=examples.client("regular"), content=f"<p>{word} {markers['reply']}</p>"
     )
-    tags = [t for t in post.get("tags") or [] if isinstance(t, dict)]
-    expected_id = {
-        "posts": post["id"],
-        "replies": reply["id"],
-        "spaces": space["id"],
-        "tags": tags[0].get("id") if tags else None,
-    }[mode]
-    if expected_id is None:
-        pytest.skip(f"the target did not return the tag {tag!r} on the post it tagged")
-    query = tag if mode == "tags" else word
-    items, response = _search(examples, q=query, mode=mode)
+    ids = {"space": int(space["id"]), "post": post_id, "reply": int(reply["id"])}
     kind = MODES[mode]
-    others = sorted({str(item.get("type")) for item in items if item.get("type") != kind})
+    found = search(examples, q=word, mode=mode)
+    kinds = [kind_of(item, markers, ids) for item in found.items]
+    others = sorted({k for k in kinds if k is not None and k != kind})
     expect.that(
-        not others, f"mode={mode}: only results of type {kind}", response, detail=f"{others}"
+        not others,
+        f"mode={mode}: none of the check's other objects ({', '.join(others)}) among the "
+        f"results of a search for {word!r}",
+        found.last,
     )
+    if kind == "tag":
+        found = search(examples, q=slug, mode=mode)
+        kinds = [kind_of(item, markers, {}) for item in found.items]  # ids: none holds the slug
+        others = sorted({k for k in kinds if k is not None and k != kind})
+        expect.that(
+            not others,
+            f"mode={mode}: only tags for {slug!r}",
+            found.last,
+            detail=f"results of the kinds {others}",
+        )
+        expect.that(
+            holding(found.items, slug) is not None
+            or any(holds_text(item, slug) for item in found.items),
+            f"mode={mode}: the tag {slug!r} (used on the post {post_id}) among the results",
+            found.last,
+        )
+        return
+    ours = [
+        item
+        for item, seen in zip(found.items, kinds, strict=True)
+        if seen == kind
+        and (by_id([item], ids[kind]) is not None or holds_text(item, markers[kind]))
+    ]
     expect.that(
-        find(items, type=kind, id=expected_id) is not None,
-        f"mode={mode}: the {kind} {expected_id} holding {query!r} among the results",
-        response,
+        ours,
+        f"mode={mode}: the {kind} {ids[kind]} holding {word!r} among the results",
+        found.last,
+        detail=f"{len(found.items)} results",
+    )
+
+
+# -- filters ------------------------------------------------------------------------------------
+def _fits_and_not(found: Walk, fits: int, misfits: int, what: str) -> None:
+    expect.that(
+        result_for(found.items, fits) is not None,
+        f"the post {fits} ({what}) among the results",
+        found.last,
+    )
+    stray = result_for(found.items, misfits)
+    expect.that(
+        stray is None,
+        f"the post {misfits} (not {what}) not among the results",
+        found.response_with(lambda item: item is stray),
     )
 
 
 @pytest.mark.requirement("JT-BEHAV-053")
-def test_search_space_filter(examples: Examples, jetonomy_post_factory) -> None:
-    """The same word in a post of space A and one of space B; space_id=A returns only A's."""
+def test_search_space_filter(examples: Examples) -> None:
+    """The same word in a post of space A and one of space B: space_id=A finds A's, not B's."""
     word = unique_word(examples.prefix)
-    member = examples.client("member")
     space_a, space_b = examples.world["spaces"]["public"], examples.world["spaces"]["qa"]
-    in_a = jetonomy_post_factory(space_a, client=member, title=f"{word} in A")
-    in_b = jetonomy_post_factory(space_b, client=member, title=f"{word} in B")
-    items, response = _search(examples, q=word, space_id=space_a)
-    strangers = [(i.get("type"), i.get("id")) for i in items if i.get("space_id") != space_a]
-    expect.that(
-        not strangers, f"every result has space_id {space_a}", response, detail=f"{strangers}"
-    )
-    expect.that(_listed(items, in_a["id"]), f"post {in_a['id']} of space A found", response)
-    expect.that(not _listed(items, in_b["id"]), f"post {in_b['id']} of B not found", response)
+    in_a, _ = examples.new_post("member", space_a, title=f"{word} in A")
+    in_b, _ = examples.new_post("member", space_b, title=f"{word} in B")
+    found = search(examples, q=word, space_id=space_a)
+    _fits_and_not(found, in_a, in_b, f"in the space {space_a}")
 
 
 @pytest.mark.requirement("JT-BEHAV-054")
-def test_search_author_filter(examples: Examples, jetonomy_post_factory) -> None:
-    """The same word in a post by member and one by regular; author_id=member keeps member's."""
+def test_search_author_filter(examples: Examples) -> None:
+    """The same word in a post by member and one by regular: author_id=member finds member's
+    post, not regular's."""
     word = unique_word(examples.prefix)
     space = examples.world["spaces"]["public"]
-    mine = jetonomy_post_factory(space, client=examples.client("member"), title=f"{word} m")
-    theirs = jetonomy_post_factory(space, client=examples.client("regular"), title=f"{word} r")
+    mine, _ = examples.new_post("member", space, title=f"{word} m")
+    theirs, _ = examples.new_post("regular", space, title=f"{word} r")
     author = examples.user_id("member")
-    items, response = _search(examples, q=word, author_id=author)
-    strangers = [(i.get("type"), i.get("id")) for i in items if i.get("author_id") != author]
-    expect.that(
-        not strangers, f"every result has author_id {author}", response, detail=f"{strangers}"
-    )
-    expect.that(_listed(items, mine["id"]), f"member's post {mine['id']} found", response)
-    expect.that(not _listed(items, theirs["id"]), f"post {theirs['id']} not found", response)
+    found = search(examples, q=word, author_id=author)
+    _fits_and_not(found, mine, theirs, f"by the author {author}")
 
 
 @pytest.mark.requirement("JT-BEHAV-055")
-def test_search_tag_filter(examples: Examples, jetonomy_post_factory) -> None:
-    """Two posts with the word, one tagged; tag_id returns the tagged post and only it."""
+def test_search_tag_filter(examples: Examples) -> None:
+    """Two posts with the word, one tagged: tag_id (the id of the tag's entry in GET /tags)
+    finds the tagged post, not the other."""
     word = unique_word(examples.prefix)
     slug = TAG_POOL[5]  # does not contain the word
     space = examples.world["spaces"]["public"]
-    member = examples.client("member")
-    tagged = jetonomy_post_factory(space, client=member, title=f"{word} t", tags=[slug])
-    plain = jetonomy_post_factory(space, client=member, title=f"{word} p")
-    tags = [t for t in tagged.get("tags") or [] if isinstance(t, dict) and "id" in t]
-    if not tags:
-        pytest.skip(f"the target did not return the tag {slug!r} on the post it tagged")
-    items, response = _search(examples, q=word, tag_id=tags[0]["id"])
-    strangers = [(i.get("type"), i.get("id")) for i in items if i.get("id") != tagged["id"]]
-    expect.that(
-        not strangers, f"only the tagged post {tagged['id']}", response, detail=f"{strangers}"
+    tagged, _ = examples.new_post("member", space, title=f"{word} t", tags=[slug])
+    plain, _ = examples.new_post("member", space, title=f"{word} p")
+    tags = walk(
+        examples.client("admin"), "/tags", until=lambda items: holding(items, slug) is not None
     )
-    expect.that(_listed(items, tagged["id"]), f"tagged post {tagged['id']} found", response)
-    expect.that(not _listed(items, plain["id"]), f"untagged {plain['id']} not found", response)
+    tag = holding(tags.items, slug)
+    expect.that(
+        tag is not None, f"GET /tags lists the tag {slug!r} of the post {tagged}", tags.last
+    )
+    tag_id = tag.get("id") if isinstance(tag, dict) else None
+    if not isinstance(tag_id, int) or isinstance(tag_id, bool):
+        pytest.skip(
+            f"the target's tag entries carry no integer id (the entry of {slug!r}: {tag!r}"[:200]
+            + "), so there is no tag_id to filter by"
+        )
+    found = search(examples, q=word, tag_id=tag_id)
+    _fits_and_not(found, tagged, plain, f"tagged {slug!r}, tag id {tag_id}")
 
 
 DATE_CASES = {
@@ -188,20 +273,26 @@ DATE_CASES = {
 
 @pytest.mark.requirement("JT-BEHAV-056")
 @pytest.mark.parametrize("case", list(DATE_CASES))
-def test_search_date_filters(examples: Examples, jetonomy_post_factory, case: str) -> None:
-    """Dates a day off the post's own created_at: outside the bounds no result, inside found."""
+def test_search_date_filters(examples: Examples, case: str) -> None:
+    """Dates a day off the post's creation (on the target's clock): outside the bounds the
+    post is not found, inside it is."""
     word = unique_word(examples.prefix)
-    post = jetonomy_post_factory(
-        examples.world["spaces"]["public"], client=examples.client("member"), title=f"{word} d"
-    )
-    created = parse_time(post.get("created_at"))
-    if created is None:
-        expect.fail("an ISO 8601 created_at on the created post", detail=f"post: {post}")
-    assert created is not None
-    shifts, found = DATE_CASES[case]
-    query = {name: iso(created, shift) for name, shift in shifts.items()}
-    items, response = _search(examples, q=word, **query)
-    if found:
-        expect.that(_listed(items, post["id"]), f"post {post['id']} found with {query}", response)
+    post_id, answer = examples.new_post("member", "public", title=f"{word} d")
+    moment = server_clock(answer)
+    shifts, inside = DATE_CASES[case]
+    query = {name: iso(moment, shift) for name, shift in shifts.items()}
+    found = search(examples, q=word, **query)
+    listed = result_for(found.items, post_id)
+    bounds = ", ".join(f"{k}={v}" for k, v in query.items())
+    if inside:
+        expect.that(
+            listed is not None,
+            f"the post {post_id} (created at {iso(moment)}) among the results with {bounds}",
+            found.last,
+        )
     else:
-        expect.that(not items, f"no result with {query} (the post was created {created})", response)
+        expect.that(
+            listed is None,
+            f"the post {post_id} (created at {iso(moment)}) not among the results with {bounds}",
+            found.last,
+        )

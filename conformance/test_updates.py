@@ -1,8 +1,12 @@
 """Live updates: since is required, id is required for the space and post scopes, and the
 updates reported are those after since, in the scope asked for.
 
-Reference: Updates (GET /updates). Times come from the target's own created_at of fresh
-posts (never the local clock: the target's clock may differ). Reads are the admin's
+Reference: Updates (GET /updates). The reference names no field of an update: an update
+about a fresh post is an entry holding the post's id. Where an entry holds it (one path or
+several: the object, the post...) is learned from the update the post is reported in; an
+entry is then about another post when it holds that post's id at all the same paths (an
+entry about something else that merely carries the same number is not). Times are the
+target's own: the HTTP ``Date`` of the post's creation answer. Reads are the admin's
 (authenticated, unlimited rate).
 """
 
@@ -14,38 +18,48 @@ from typing import Any
 import pytest
 
 from pytest_jetonomy import expect
-from pytest_jetonomy.client import ApiResponse
+from pytest_jetonomy.clock import iso, server_clock
+from pytest_jetonomy.lists import Walk, walk
+from pytest_jetonomy.observe import Path, generic, where
 
-from .community import iso, parse_time, walk
 from .examples import Examples
 
 SINCE = "2020-01-01T00:00:00Z"
 """A valid since for checks about the other parameters."""
 
-
-def _updates(examples: Examples, **query: Any) -> tuple[list[Any], ApiResponse]:
-    return walk(examples.client("admin"), "/updates", query, limit=None, what="GET /updates")
-
-
-def _created(post: dict[str, Any]) -> datetime:
-    moment = parse_time(post.get("created_at"))
-    if moment is None:
-        expect.fail("an ISO 8601 created_at on the created post", detail=f"post: {post}")
-    assert moment is not None
-    return moment
+BEFORE = timedelta(seconds=10)
+"""How long before the creation answer the since of a read that must report the post is:
+enough for the time the creation took, and for a target storing whole seconds."""
 
 
-def _about_post(item: Any, post_id: int) -> bool:
-    return isinstance(item, dict) and (
-        item.get("post_id") == post_id
-        or (item.get("object_type") == "post" and item.get("object_id") == post_id)
+def updates(examples: Examples, **query: Any) -> Walk:
+    return walk(examples.client("admin"), "/updates", query, what="GET /updates")
+
+
+def reported(found: Walk, post_id: int, moment: datetime, what: str) -> set[Path]:
+    """The paths at which an update reports the post (the check fails if none does)."""
+    entries = [item for item in found.items if where(item, post_id)]
+    expect.that(
+        entries,
+        f"an update about the post {post_id} (an entry holding its id), {what}",
+        found.last,
+        detail=f"{len(found.items)} updates; the post was created by {iso(moment)}",
     )
+    return {generic(path) for path in where(entries[0], post_id)}
+
+
+def about(found: Walk, post_id: int, paths: set[Path]) -> Any:
+    """The first update holding ``post_id`` at every one of ``paths`` (None if none)."""
+    for item in found.items:
+        if paths <= {generic(path) for path in where(item, post_id)}:
+            return item
+    return None
 
 
 @pytest.mark.requirement("JT-BEHAV-059")
 def test_updates_without_since_is_refused(examples: Examples) -> None:
     """GET /updates with no since: 400 jetonomy_invalid_param."""
-    response = examples.client("admin").get("/updates", params={"scope": "global"})
+    response = examples.client("admin").get("/updates")
     expect.error(response, 400, "jetonomy_invalid_param")
 
 
@@ -58,72 +72,43 @@ def test_updates_scope_without_id_is_refused(examples: Examples, scope: str) -> 
 
 
 @pytest.mark.requirement("JT-BEHAV-061")
-def test_updates_report_activity_after_since_only(
-    examples: Examples, jetonomy_post_factory
-) -> None:
-    """A fresh post is reported since a second before its created_at; every item is at or
-    after since; since a day after its creation, nothing is reported about it.
-    """
-    post = jetonomy_post_factory(
-        examples.world["spaces"]["public"], client=examples.client("member")
-    )
-    created = _created(post)
-    since = iso(created, -timedelta(seconds=1))
-    items, response = _updates(examples, since=since, scope="global")
+def test_updates_report_activity_after_since_only(examples: Examples) -> None:
+    """A fresh post is reported since moments before its creation (the target's clock), and
+    nothing about it is reported since a day later."""
+    post_id, answer = examples.new_post()
+    moment = server_clock(answer)
+    since = iso(moment, -BEFORE)
+    paths = reported(updates(examples, since=since), post_id, moment, f"since {since}")
+    later = iso(moment, timedelta(days=1))
+    found = updates(examples, since=later)
+    stray = about(found, post_id, paths)
     expect.that(
-        any(_about_post(item, post["id"]) for item in items),
-        f"an update about post {post['id']} (created {post.get('created_at')}) since {since}",
-        response,
-    )
-    floor = created - timedelta(seconds=1)
-    older = [i for i in items if (parse_time(i.get("created_at")) or floor) < floor]
-    expect.that(not older, f"no update older than since {since}", response, detail=f"{older[:3]}")
-    later = iso(created, timedelta(days=1))
-    items, response = _updates(examples, since=later, scope="global")
-    expect.that(
-        not any(_about_post(item, post["id"]) for item in items),
-        f"no update about post {post['id']} since {later}, a day after its creation",
-        response,
-    )
-    ceiling = created + timedelta(days=1)
-    older = [i for i in items if (parse_time(i.get("created_at")) or ceiling) < ceiling]
-    expect.that(not older, f"no update older than since {later}", response, detail=f"{older[:3]}")
-
-
-@pytest.mark.requirement("JT-BEHAV-062")
-def test_updates_space_scope(examples: Examples, jetonomy_post_factory) -> None:
-    """Fresh posts in spaces A and B; scope=space&id=A: A's post reported, every item in A."""
-    member = examples.client("member")
-    space_a, space_b = examples.world["spaces"]["public"], examples.world["spaces"]["qa"]
-    in_a = jetonomy_post_factory(space_a, client=member)
-    jetonomy_post_factory(space_b, client=member)
-    since = iso(_created(in_a), -timedelta(seconds=1))
-    items, response = _updates(examples, since=since, scope="space", id=space_a)
-    strangers = [i for i in items if i.get("space_id") != space_a]
-    expect.that(
-        not strangers, f"every update has space_id {space_a}", response, detail=f"{strangers[:3]}"
-    )
-    expect.that(
-        any(_about_post(item, in_a["id"]) for item in items),
-        f"an update about post {in_a['id']} of space {space_a}",
-        response,
+        stray is None,
+        f"no update about the post {post_id} (created by {iso(moment)}) since {later}, "
+        "a day after its creation",
+        found.response_with(lambda item: item is stray),
+        detail=f"reported: {stray!r}"[:300],
     )
 
 
 @pytest.mark.requirement("JT-BEHAV-062")
-def test_updates_post_scope(examples: Examples, jetonomy_post_factory) -> None:
-    """Two fresh posts; scope=post&id=P: P reported, every item about P (post_id or object)."""
-    member = examples.client("member")
-    space = examples.world["spaces"]["public"]
-    mine = jetonomy_post_factory(space, client=member)
-    other = jetonomy_post_factory(space, client=member)
-    since = iso(_created(mine), -timedelta(seconds=1))
-    items, response = _updates(examples, since=since, scope="post", id=mine["id"])
-    strangers = [i for i in items if not _about_post(i, mine["id"])]
+@pytest.mark.parametrize("scope", ["space", "post"])
+def test_updates_scope(examples: Examples, scope: str) -> None:
+    """Fresh posts P (in space A) and Q (in space B for the space scope, in A for the post
+    scope): scope=space&id=A (or scope=post&id=P) reports P, not Q."""
+    space_a = examples.world["spaces"]["public"]
+    space_b = examples.world["spaces"]["qa"] if scope == "space" else space_a
+    mine, answer = examples.new_post("member", space_a)
+    other, _ = examples.new_post("member", space_b)
+    moment = server_clock(answer)
+    scoped = {"scope": scope, "id": space_a if scope == "space" else mine}
+    found = updates(examples, since=iso(moment, -BEFORE), **scoped)
+    paths = reported(found, mine, moment, f"with scope={scope}&id={scoped['id']}")
+    stray = about(found, other, paths)
+    outside = f"in the space {space_b}" if scope == "space" else "another post"
     expect.that(
-        not strangers,
-        f"every update about post {mine['id']} (not {other['id']})",
-        response,
-        detail=f"{strangers[:3]}",
+        stray is None,
+        f"no update about the post {other} ({outside}) with scope={scope}&id={scoped['id']}",
+        found.response_with(lambda item: item is stray),
+        detail=f"reported: {stray!r}"[:300],
     )
-    expect.that(items, f"an update about post {mine['id']}", response)

@@ -14,13 +14,24 @@ it, with the reason.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from faker import Faker
 
 from pytest_jetonomy.client import JetonomyClient
-from pytest_jetonomy.factories import created, post_payload, reply_payload, space_payload
+from pytest_jetonomy.factories import (
+    CreationError,
+    created,
+    post_payload,
+    reply_payload,
+    space_payload,
+)
+from pytest_jetonomy.lists import walk
+from pytest_jetonomy.observe import holding, holds, is_integer
 from pytest_jetonomy.run import JetonomyRun
+
+from .examples import invite_token
 
 SPACES: dict[str, dict[str, str]] = {
     "public": {"type": "discussion", "visibility": "public", "join_policy": "open"},
@@ -41,6 +52,18 @@ def _ok(response: Any, what: str) -> Any:
     return response.json()
 
 
+def my_id(run: JetonomyRun, role: str) -> int:
+    """The id of ``role``'s user: the integer top-level ``id`` of its ``GET /users/me``
+    (a CreationError saying why when there is none)."""
+    me = run.client(role).get("/users/me")
+    if me.status != 200:
+        raise CreationError(f"could not read /users/me as {role}\n" + me.exchange.describe())
+    body = me.json()
+    if not isinstance(body, dict) or not is_integer(body.get("id")):
+        raise CreationError(f"/users/me as {role} tells no integer id\n" + me.exchange.describe())
+    return int(body["id"])
+
+
 def _empty_world(run: JetonomyRun) -> dict[str, Any]:
     world: dict[str, Any] = {
         "prefix": run.settings.run_prefix,
@@ -52,11 +75,7 @@ def _empty_world(run: JetonomyRun) -> dict[str, Any]:
     for role in ROLES_IN_WORLD:
         if not run.has_role(role):
             continue
-        me = _ok(run.client(role).get("/users/me"), f"read /users/me as {role}")
-        world["users"][role] = {
-            "id": me["id"],
-            "login": me.get("username") or run.credentials[role].username,
-        }
+        world["users"][role] = {"id": my_id(run, role), "login": run.credentials[role].username}
     return world
 
 
@@ -85,13 +104,13 @@ def build_world(run: JetonomyRun) -> dict[str, Any]:
 
     # the regular user becomes a member of the private and hidden spaces by invitation
     for name in ("private", "hidden"):
-        invite = _ok(
-            admin.post(f"/spaces/{world['spaces'][name]}/invite"), f"invite to the {name} space"
-        )
-        _ok(
-            regular.get(f"/invite/{invite['token']}"),
-            f"redeem an invite to the {name} space as regular",
-        )
+        token = invite_token(admin.post(f"/spaces/{world['spaces'][name]}/invite"))
+        redeemed = regular.get(f"/invite/{quote(token, safe='')}")
+        if not 200 <= redeemed.status < 400:
+            raise AssertionError(
+                f"could not redeem an invite to the {name} space as regular: HTTP "
+                f"{redeemed.status}\n" + redeemed.exchange.describe()
+            )
 
     public_id = world["spaces"]["public"]
     world["posts"]["public"] = created(
@@ -135,29 +154,32 @@ the regular user belongs to it, the member user does not. Open spaces have no pr
 that a read depends on."""
 
 DISCOVERY_PAGES = 5
-"""Pages of 100 read when looking for spaces, members or posts (a bounded walk)."""
+"""Pages read when looking for spaces, members or posts (a bounded walk)."""
+
+CANDIDATES = 10
+"""Spaces (or posts) looked into, at most, for one that fits."""
 
 
-def _walk(client: JetonomyClient, path: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in range(DISCOVERY_PAGES):
-        response = client.get(path, params={"limit": 100, "offset": page * 100})
-        if response.status != 200:
-            break
-        batch = [item for item in response.items if isinstance(item, dict)]
-        items.extend(batch)
-        if len(batch) < 100:
-            break
-    return items
+def _items(client: JetonomyClient, path: str, params: dict[str, Any] | None = None) -> list[Any]:
+    """The items of a list, walked with the documented defaults ([] when it cannot be read)."""
+    try:
+        walked = walk(client, path, params, max_pages=DISCOVERY_PAGES, area="setup")
+    except (AssertionError, pytest.fail.Exception):
+        return []
+    return [item for item in walked.items if isinstance(item, dict)]
 
 
-def _member_ids(admin: JetonomyClient, space_id: Any) -> set[Any]:
-    return {m.get("user_id") for m in _walk(admin, f"/spaces/{space_id}/members")}
+def _ids(items: list[Any]) -> list[int]:
+    return [item["id"] for item in items if isinstance(item.get("id"), int)]
 
 
 def discover_world(run: JetonomyRun) -> dict[str, Any]:
     """Find on the target what :func:`build_world` would create; send no write.
 
+    Spaces are told apart by what the checks need, through documented means only: their
+    visibility by the ``visibility`` filter of GET /spaces, their join policy and type by the
+    words the reference uses for them (``approval``, ``invite``, ``open``, ``qa``) found
+    among their values, membership by the user's id found in a member entry.
     ``world["missing"]`` maps each name it could not fill (``spaces.private``...) to the
     reason, which becomes the skip reason of the checks that need it.
     """
@@ -168,17 +190,20 @@ def discover_world(run: JetonomyRun) -> dict[str, Any]:
     missing: dict[str, str] = {}
     world["missing"] = missing
     users = {role: user["id"] for role, user in world["users"].items()}
+    by_visibility: dict[str, list[Any]] = {}
 
-    spaces = None
     for kind, fields in SPACES.items():
         name = f"spaces.{kind}"
         if name in named:
             world["spaces"][kind] = named[name]
             continue
-        if spaces is None:
-            spaces = _walk(admin, "/spaces")
-        wanted = ", ".join(f"{k}={v}" for k, v in fields.items())
-        candidates = [s for s in spaces if all(s.get(k) == v for k, v in fields.items())]
+        visibility = fields["visibility"]
+        if visibility not in by_visibility:
+            by_visibility[visibility] = _items(admin, "/spaces", {"visibility": visibility})
+        wanted_words = [fields["join_policy"]] + (["qa"] if kind == "qa" else [])
+        candidates = [
+            s for s in by_visibility[visibility] if all(holds(s, w) for w in wanted_words)
+        ]
         members_in, members_out = MEMBERS_OF.get(kind, ((), ()))
         premise = ""
         if members_in or members_out:
@@ -188,17 +213,18 @@ def discover_world(run: JetonomyRun) -> dict[str, Any]:
                 + "".join(f" and {r} is not" for r in members_out)
             )
             fitting = []
-            for space in candidates[:10]:
-                ids = _member_ids(admin, space["id"])
-                if all(users.get(r) in ids for r in members_in) and not any(
-                    users.get(r) in ids for r in members_out
+            for space in candidates[:CANDIDATES]:
+                entries = _items(admin, f"/spaces/{space['id']}/members")
+                if all(holding(entries, users.get(r)) for r in members_in) and not any(
+                    holding(entries, users.get(r)) for r in members_out
                 ):
                     fitting.append(space)
                     break
             candidates = fitting
-        if candidates:
-            world["spaces"][kind] = candidates[0]["id"]
+        if _ids(candidates):
+            world["spaces"][kind] = _ids(candidates)[0]
         else:
+            wanted = f"visibility={visibility}, holding " + " and ".join(map(repr, wanted_words))
             missing[name] = (
                 f"read-only run: found no space with {wanted}{premise} on the target "
                 f"(name one with --existing {name}=ID)"
@@ -206,15 +232,15 @@ def discover_world(run: JetonomyRun) -> dict[str, Any]:
 
     for kind in ("public", "private", "hidden"):
         space_id = world["spaces"].get(kind)
-        posts: list[dict[str, Any]] = []
-        if space_id is not None:
-            response = admin.get(f"/spaces/{space_id}/posts", params={"limit": 20})
-            posts = (
-                [p for p in response.items if isinstance(p, dict)] if response.status == 200 else []
-            )
+        posts = _ids(_items(admin, f"/spaces/{space_id}/posts")) if space_id is not None else []
         if kind == "public":
-            # a post with replies first, so that replies.public can be found under it
-            posts.sort(key=lambda p: -(p.get("reply_count") or 0))
+            # a post with a reply first, so that replies.public can be found under it
+            for post_id in posts[:CANDIDATES]:
+                replies = _ids(_items(admin, f"/posts/{post_id}/replies"))
+                if replies:
+                    posts = [post_id] + [p for p in posts if p != post_id]
+                    world.setdefault("_first_reply", replies[0])
+                    break
             wanted_posts = ("public", "other")
         else:
             wanted_posts = (kind,)
@@ -223,7 +249,7 @@ def discover_world(run: JetonomyRun) -> dict[str, Any]:
             if name in named:
                 world["posts"][post_kind] = named[name]
             elif index < len(posts):
-                world["posts"][post_kind] = posts[index]["id"]
+                world["posts"][post_kind] = posts[index]
             else:
                 missing[name] = (
                     f"read-only run: found no {'second ' if index else ''}post in the "
@@ -231,14 +257,17 @@ def discover_world(run: JetonomyRun) -> dict[str, Any]:
                     f"(name one with --existing {name}=ID)"
                 )
 
+    first_reply = world.pop("_first_reply", None)
     if "replies.public" in named:
         world["replies"]["public"] = named["replies.public"]
     elif "public" in world["posts"]:
         post_id = world["posts"]["public"]
-        response = admin.get(f"/posts/{post_id}/replies", params={"limit": 1})
-        replies = response.items if response.status == 200 else []
+        if first_reply is not None and "posts.public" not in named:
+            replies = [first_reply]
+        else:
+            replies = _ids(_items(admin, f"/posts/{post_id}/replies"))
         if replies:
-            world["replies"]["public"] = replies[0]["id"]
+            world["replies"]["public"] = replies[0]
         else:
             missing["replies.public"] = (
                 f"read-only run: the post {post_id} has no reply "
@@ -253,10 +282,9 @@ def discover_world(run: JetonomyRun) -> dict[str, Any]:
     if "category" in named:
         world["category"] = named["category"]
     else:
-        response = admin.get("/categories")
-        categories = response.items if response.status == 200 else []
+        categories = _ids(_items(admin, "/categories"))
         if categories:
-            world["category"] = categories[0]["id"]
+            world["category"] = categories[0]
         else:
             missing["category"] = (
                 "read-only run: the target has no category (name one with --existing category=ID)"

@@ -11,7 +11,10 @@ from pytest_jetonomy.contract import conformance_dir
 from pytest_jetonomy.requirements import marker_ids
 
 
-def collect_conformance(basetemp: str) -> list[pytest.Item]:
+def collect_conformance(basetemp: str, *, validate: bool = True) -> list[pytest.Item]:
+    """The conformance suite's items. ``validate=False`` collects without the plugin, so a
+    marker naming an unknown or retired requirement does not stop the collection (for
+    finding the files that hold a requirement's checks)."""
     items: list[pytest.Item] = []
 
     class Grab:
@@ -19,10 +22,12 @@ def collect_conformance(basetemp: str) -> list[pytest.Item]:
             items.extend(session.items)
 
     args = ["--collect-only", "-q", "-p", "no:cacheprovider", f"--basetemp={basetemp}"]
+    if not validate:
+        args += ["-p", "no:jetonomy", "--continue-on-collection-errors"]
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         code = pytest.main([*args, str(conformance_dir())], plugins=[Grab()])
-    assert code == 0, f"collecting the suite failed ({code}):\n{output.getvalue()[-3000:]}"
+    assert code == 0 or not validate, f"collecting the suite failed ({code}):\n{output.getvalue()[-3000:]}"
     return items
 
 

@@ -12,12 +12,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from .client import JetonomyClient
+from .lists import walk
+from .observe import is_timestamp, leaves
 
-RUN_PREFIX = re.compile(r"^jtc-[0-9a-f]{8}")
-"""Names created by any run of this suite start with its run prefix."""
+RUN_PREFIX = re.compile(r"jtc-[0-9a-f]{8}")
+"""What any run of this suite puts in the names of what it creates."""
 
-MAX_PAGES = 50
+SWEEP_PAGES = 50
+"""A cleanup sweep reads further than a check's walk (``lists.MAX_PAGES``): what the suite
+left behind may sit deep in a long list of the target."""
+
+
+class UnreadableList(AssertionError):
+    """A list cleanup must read did not answer as a list (the target cannot be verified clean)."""
 
 
 @dataclass
@@ -27,18 +37,22 @@ class SweepResult:
 
 
 def _walk(admin: JetonomyClient, path: str) -> list[dict]:
-    items: list[dict] = []
-    offset = 0
-    for _ in range(MAX_PAGES):
-        response = admin.get(path, params={"limit": 100, "offset": offset}, area="cleanup")
-        if response.status != 200:
-            break
-        page = response.items
-        items.extend(i for i in page if isinstance(i, dict))
-        if len(page) < 100:
-            break
-        offset += len(page)
-    return items
+    """Every item of a list (the one list walker, ``lists.walk``); UnreadableList when a page
+    does not answer as a list."""
+    try:
+        walked = walk(admin, path, max_pages=SWEEP_PAGES, area="cleanup")
+    except (AssertionError, pytest.fail.Exception) as exc:
+        raise UnreadableList(str(exc).splitlines()[0] if str(exc) else path) from None
+    return [item for item in walked.items if isinstance(item, dict)]
+
+
+def carries(item: dict, prefix: str) -> str | None:
+    """The first string of ``item`` holding ``prefix`` (whatever field the server keeps the
+    name under), or None."""
+    for value in leaves(item).values():
+        if isinstance(value, str) and prefix in value:
+            return value
+    return None
 
 
 def leftovers(admin: JetonomyClient, prefix: str) -> list[str]:
@@ -46,19 +60,25 @@ def leftovers(admin: JetonomyClient, prefix: str) -> list[str]:
     found = []
     for kind, path in (("space", "/spaces"), ("category", "/categories")):
         for item in _walk(admin, path):
-            if str(item.get("name", "")).startswith(prefix):
-                found.append(f"{kind} {item.get('id')} {item.get('name')!r}")
+            name = carries(item, prefix)
+            if name is not None:
+                found.append(f"{kind} {item.get('id')} {name!r}")
     return found
 
 
 def _created_before(item: dict, cutoff: datetime) -> bool:
-    try:
-        created = datetime.fromisoformat(str(item.get("created_at", "")).replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=timezone.utc)
-    return created < cutoff
+    """Whether the item's earliest timestamp (the server's own, under any name) is before
+    ``cutoff``; False when it shows none."""
+    moments = []
+    for value in leaves(item).values():
+        if not is_timestamp(value):
+            continue
+        try:
+            moment = datetime.fromisoformat(value.strip().replace(" ", "T").replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        moments.append(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    return bool(moments) and min(moments) < cutoff
 
 
 def sweep_stale(
@@ -72,10 +92,10 @@ def sweep_stale(
     cutoff = datetime.now(timezone.utc) - timedelta(minutes=older_than_minutes)
 
     def stale(item: dict) -> bool:
-        name = str(item.get("name", ""))
+        named = [v for v in leaves(item).values() if isinstance(v, str) and RUN_PREFIX.search(v)]
         return (
-            bool(RUN_PREFIX.match(name))
-            and not name.startswith(current_prefix)
+            bool(named)
+            and not any(current_prefix in v for v in named)
             and _created_before(item, cutoff)
         )
 
@@ -83,8 +103,8 @@ def sweep_stale(
 
 
 def sweep_run(admin: JetonomyClient, prefix: str) -> SweepResult:
-    """Delete every space and category of this run (their names start with its prefix)."""
-    return sweep(admin, lambda item: str(item.get("name", "")).startswith(prefix))
+    """Delete every space and category of this run (a string of theirs holds its prefix)."""
+    return sweep(admin, lambda item: carries(item, prefix) is not None)
 
 
 def sweep(
@@ -97,8 +117,8 @@ def sweep(
     for kind, path in kinds:
         try:
             found = _walk(admin, path)
-        except AssertionError as exc:
-            result.problems.append(f"listing {path}: {str(exc).splitlines()[0]}")
+        except UnreadableList as exc:
+            result.problems.append(f"could not read {path}: {exc}")
             continue
         for item in found:
             if match(item) and "id" in item:

@@ -21,7 +21,6 @@ import pytest
 import requests
 from requests.auth import HTTPBasicAuth
 
-from .contract import ListShape
 from .credentials import ANONYMOUS, Credential
 from .masking import mask_body, mask_headers, mask_text, mask_url, register_secrets
 from .pacing import Pacer
@@ -124,10 +123,9 @@ class Exchange:
 class ApiResponse:
     """A response from the target, with JSON and list helpers that fail clearly."""
 
-    def __init__(self, raw: requests.Response, exchange: Exchange, list_shape: ListShape) -> None:
+    def __init__(self, raw: requests.Response, exchange: Exchange) -> None:
         self.raw = raw
         self.exchange = exchange
-        self.list_shape = list_shape
         self.status: int = raw.status_code
         self.headers = raw.headers
         self.text: str = raw.text
@@ -163,22 +161,15 @@ class ApiResponse:
 
     @property
     def items(self) -> list[Any]:
-        """The items of a list body, found where the contract says lists keep them."""
+        """The items of a list body, in any shape a careful server may give it (a bare array,
+        or an object holding one array of items: see :mod:`pytest_jetonomy.lists`)."""
+        from .lists import ListShapeError, items_of
+
         body = self.json()
         try:
-            return self.list_shape.items_of(body)
-        except (KeyError, TypeError) as exc:
-            raise NotJSONError(
-                f"list body has no item array at '{self.list_shape.items}' ({exc})\n"
-                + self.exchange.describe()
-            ) from None
-
-    @property
-    def cursor_next(self) -> Any:
-        try:
-            return self.list_shape.cursor_of(self.json())
-        except KeyError:
-            return None
+            return items_of(body)
+        except ListShapeError as exc:
+            raise NotJSONError(f"{exc}\n" + self.exchange.describe()) from None
 
     def header_int(self, name: str) -> int | None:
         value = self.headers.get(name)
@@ -264,7 +255,6 @@ class JetonomyClient:
         base_path: str = "/wp-json/jetonomy/v1",
         timeout: float = 10.0,
         pacer: Pacer | None = None,
-        list_shape: ListShape | None = None,
         session: requests.Session | None = None,
         identity: str | None = None,
         read_only: bool = False,
@@ -276,7 +266,6 @@ class JetonomyClient:
         self.identity = identity or (credential.role if credential else ANONYMOUS)
         self.timeout = timeout
         self.pacer = pacer if pacer is not None else Pacer()
-        self.list_shape = list_shape or ListShape()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.headers["Accept"] = "application/json"
@@ -393,7 +382,7 @@ class JetonomyClient:
                 STATS.add(f"unintended_429:{self.identity}")
                 self.pacer.sleep(self.pacer.retry_delay(raw.headers))  # type: ignore[operator]
                 continue
-            return ApiResponse(raw, exchange, self.list_shape)
+            return ApiResponse(raw, exchange)
 
     def _record(self, method, url, params, json_body, data, headers, request_auth) -> Exchange:  # noqa: ANN001
         shown_headers = dict(headers)
@@ -439,7 +428,6 @@ class JetonomyClient:
             "base_path": self.base_path,
             "timeout": self.timeout,
             "pacer": self.pacer,
-            "list_shape": self.list_shape,
             "identity": self.identity,
             "read_only": self.read_only,
         }

@@ -39,35 +39,6 @@ def conformance_dir() -> Path:
     return _data_dir("conformance")
 
 
-def dig(body: Any, path: str) -> Any:
-    """Follow a dotted path (``meta.cursor_next``) into a JSON body; '' is the body itself."""
-    if not path:
-        return body
-    current = body
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            raise KeyError(path)
-        current = current[part]
-    return current
-
-
-@dataclass(frozen=True)
-class ListShape:
-    """Where a list response keeps its items and its next cursor (contract data)."""
-
-    items: str = "data"
-    cursor_next: str = "meta.cursor_next"
-
-    def items_of(self, body: Any) -> list[Any]:
-        items = dig(body, self.items)
-        if not isinstance(items, list):
-            raise TypeError(f"'{self.items}' is {type(items).__name__}, not a list")
-        return items
-
-    def cursor_of(self, body: Any) -> Any:
-        return dig(body, self.cursor_next)
-
-
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -80,6 +51,9 @@ class Param:
     maximum: float | None = None
     items: str | None = None
     description: str = ""
+    documented: bool = True
+    """False: the reference names no such parameter; the name is the suite's reading (a
+    body the server describes in its route index is learned, see ``bodies.py``)."""
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Param:
@@ -94,6 +68,7 @@ class Param:
             maximum=data.get("maximum"),
             items=data.get("items"),
             description=data.get("description", ""),
+            documented=data.get("documented", True),
         )
 
 
@@ -154,6 +129,13 @@ class Endpoint:
         )
 
 
+BASES = ("stated", "convention", "reading")
+"""Where a requirement comes from: the reference says it (``stated``), a WordPress or HTTP
+convention the reference points to (``convention``), or the suite's interpretation where the
+reference is silent (``reading``). Only ``stated`` requirements are MUST: a failed convention
+or reading is a warning, never a reason to call a server not conformant."""
+
+
 @dataclass(frozen=True)
 class Requirement:
     id: str
@@ -162,6 +144,22 @@ class Requirement:
     title: str
     section: str
     checks: str = ""
+    basis: str = "stated"
+    gist: str = ""
+    superseded_by: tuple[str, ...] = ()
+    withdrawn: str = ""
+
+    @property
+    def active(self) -> bool:
+        """False for a retired ID (superseded or withdrawn): it stays in the catalogue, since
+        IDs are permanent, but no check verifies it and no verdict counts it."""
+        return not (self.superseded_by or self.withdrawn)
+
+    @property
+    def retired_because(self) -> str:
+        if self.superseded_by:
+            return "superseded by " + ", ".join(self.superseded_by)
+        return f"withdrawn: {self.withdrawn}" if self.withdrawn else ""
 
     @property
     def headline(self) -> str:
@@ -186,6 +184,10 @@ class Contract:
                 title=data["title"],
                 section=data["section"],
                 checks=data.get("checks", ""),
+                basis=data.get("basis", "stated"),
+                gist=data.get("gist", ""),
+                superseded_by=tuple(data.get("superseded_by", ())),
+                withdrawn=data.get("withdrawn", ""),
             )
             self.requirements[req.id] = req
         self.schemas: dict[str, dict[str, Any]] = {
@@ -199,14 +201,6 @@ class Contract:
     @property
     def base_path(self) -> str:
         return str(self.meta.get("base_path", "/wp-json/jetonomy/v1"))
-
-    @property
-    def list_shape(self) -> ListShape:
-        shape = self.meta.get("list_shape", {})
-        return ListShape(
-            items=shape.get("items", "data"),
-            cursor_next=shape.get("cursor_next", "meta.cursor_next"),
-        )
 
     @property
     def pagination(self) -> dict[str, Any]:
@@ -228,6 +222,11 @@ class Contract:
 
     def requirement(self, requirement_id: str) -> Requirement:
         return self.requirements[requirement_id]
+
+    @property
+    def active_requirements(self) -> dict[str, Requirement]:
+        """The requirements checks verify and verdicts count (retired IDs left out)."""
+        return {rid: r for rid, r in self.requirements.items() if r.active}
 
     @cached_property
     def registry(self) -> Registry:

@@ -23,6 +23,18 @@ from . import requirements as _requirements
 from .client import ApiResponse, Exchange
 from .contract import load_contract
 
+# -- statuses every careful reading may answer ----------------------------------------------
+# The reference gives no status but for errors: where it is silent, a check accepts every
+# status a careful implementer could choose.
+SUCCESS = (200, 201, 202, 204)
+"""An action that succeeded (with a body, or without one: 202, 204)."""
+CREATED = (200, 201)
+"""A creation (REST's 201, or WordPress's usual 200)."""
+DELETED = (200, 202, 204)
+"""A deletion (200 with a body, 202 or 204 without one)."""
+REFUSED = (401, 403, 404)
+"""What a caller may get for what it may not see (unauthenticated, forbidden, or hidden)."""
+
 _evidence: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
     "jetonomy_evidence", default=None
 )
@@ -49,7 +61,8 @@ def _headline(requirement: str | None) -> str:
         if req is None:
             lines.append(f"[{requirement_id}]")
         else:
-            lines.append(f"[{req.id} {req.level}] {req.title} (reference: {req.section})")
+            basis = "" if req.basis == "stated" else f", {req.basis}"
+            lines.append(f"[{req.id} {req.level}{basis}] {req.title} (reference: {req.section})")
     return "\n".join(lines) + "\n"
 
 
@@ -80,6 +93,27 @@ def fail(
     # from None: a failure raised while handling an unusable answer (not JSON...) is shown
     # alone, not after "During handling of the above exception, another exception occurred"
     raise pytest.fail.Exception(message, pytrace=False) from None
+
+
+def no_problems(
+    problems: Iterable[tuple[str, ApiResponse | None]],
+    expected: str,
+    *,
+    shown: int = 4,
+    requirement: str | None = None,
+) -> None:
+    """Fail when ``problems`` (each a text and the answer it was seen in) is not empty: the
+    first answer is shown, and the first ``shown`` texts (with how many more there are)."""
+    found = list(problems)
+    if not found:
+        return
+    more = f" (+{len(found) - shown} more)" if len(found) > shown else ""
+    fail(
+        expected,
+        found[0][1],
+        requirement=requirement,
+        detail="; ".join(text for text, _ in found[:shown]) + more,
+    )
 
 
 def that(

@@ -7,11 +7,13 @@ same text; the run prefix in every name and title keeps runs (and their cleanup)
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from faker import Faker
 
+from . import expect
 from .client import ApiResponse, JetonomyClient
 
 _counter = itertools.count(1)
@@ -26,6 +28,14 @@ check's own, so sharing a tag across checks or runs changes nothing they look at
 def unique(prefix: str) -> str:
     """``<prefix>-<n>``: unique within this process (with the run prefix: unique on the target)."""
     return f"{prefix}-{next(_counter)}"
+
+
+def unique_word(prefix: str) -> str:
+    """A single word no text on the target holds yet (lower-case letters and digits only):
+    the run prefix's letters and digits, ``q``, and a random part. Checks write it into fresh
+    objects to find them by value (a search, a reply's text, a settings value)."""
+    letters = "".join(ch for ch in prefix.lower() if ch.isalnum())
+    return f"{letters}q{uuid.uuid4().hex[:12]}"
 
 
 def space_payload(prefix: str, faker: Faker, **overrides: Any) -> dict[str, Any]:
@@ -60,22 +70,60 @@ class CreationError(AssertionError):
 
 
 def created(response: ApiResponse, what: str) -> dict[str, Any]:
-    """The created object from a 200/201 response, or a CreationError naming the single cause."""
+    """The created object from a 200/201 response, or a CreationError naming the single cause.
+
+    The reference does not say what a creation answers; the suite needs the new object's id,
+    which it takes from the body's ``id`` or, failing that, from a ``Location`` header ending
+    in the id (REST's 201 convention). The body is returned with that ``id``.
+    """
     if response.status not in (200, 201):
         raise CreationError(
             f"could not create {what}: HTTP {response.status}\n" + response.exchange.describe()
         )
-    try:
-        body = response.json()
-    except AssertionError as exc:
+    body: Any = {}
+    if response.text.strip():
+        try:
+            body = response.json()
+        except AssertionError as exc:
+            raise CreationError(
+                f"could not create {what}: {str(exc).splitlines()[0]}\n"
+                + response.exchange.describe()
+            ) from None
+    found = new_id(response, body)
+    if found is None:
         raise CreationError(
-            f"could not create {what}: {str(exc).splitlines()[0]}\n" + response.exchange.describe()
-        ) from None
-    if not isinstance(body, dict) or "id" not in body:
-        raise CreationError(
-            f"could not create {what}: body has no 'id'\n" + response.exchange.describe()
+            f"could not create {what}: the answer tells no id of the new object (no integer "
+            "'id' in the body, no Location header ending in one)\n" + response.exchange.describe()
         )
-    return body
+    return {**(body if isinstance(body, dict) else {}), "id": found}
+
+
+def new_id(response: ApiResponse, body: Any) -> int | None:
+    """The id of a created object: the body's integer ``id``, else a Location header's last
+    path segment when it is a number."""
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("id"), int)
+        and not isinstance(body.get("id"), bool)
+    ):
+        return int(body["id"])
+    location = response.headers.get("Location", "")
+    last = location.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() else None
+
+
+def created_id(response: ApiResponse, what: str) -> int:
+    """The id of what a creation made, inside a check: the answer must be 200 or 201 and
+    tell the id (the body's integer ``id`` or a ``Location`` header ending in it), or the
+    check fails showing the exchange (fixtures use :func:`created`)."""
+    expect.status(response, (200, 201), why=f"create {what}")
+    found = new_id(response, response.json() if response.is_json else None)
+    if found is None:
+        expect.fail(
+            f"the id of {what} in the answer (an integer id, or a Location header ending in it)",
+            response,
+        )
+    return int(found)  # type: ignore[arg-type]
 
 
 class Factory:

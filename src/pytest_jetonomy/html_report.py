@@ -52,6 +52,8 @@ table.matrix td.ep{width:auto;padding:0 8px 0 0;white-space:nowrap;font-family:u
 .failure h3{margin:0 0 6px;font-size:14px}
 pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:8px;border-radius:3px;font-size:12px;margin:6px 0}
 .muted{color:#757575}
+.spell th{text-align:left;padding:2px 12px 2px 0}
+.spell td{vertical-align:top;padding:3px 12px 3px 0}
 """
 
 
@@ -147,11 +149,57 @@ def _failures(document: dict[str, Any]) -> str:
             level_class = "should" if requirement["level"] == "SHOULD" else ""
             blocks.append(
                 f'<div class="failure {level_class}"><h3>{_e(requirement["id"])} '
-                f"{_e(requirement['level'])}: {_e(requirement['title'])}</h3>"
+                f"{_e(requirement['level'])} ({_e(requirement.get('basis', 'stated'))}): {_e(requirement['title'])}</h3>"
                 f'<p class="muted">reference: {_e(requirement["section"])} &middot; check: '
                 f"<code>{_e(test['nodeid'])}</code></p>{known}{evidence}</div>"
             )
     return "".join(blocks) or "<p>No failures.</p>"
+
+
+def _spellings(document: dict[str, Any]) -> str:
+    """The section "how this server spells the promises": what the checks learned."""
+    entries = document.get("spellings") or []
+    if not entries:
+        return '<p class="muted">No check learned a spelling in this run.</p>'
+    rows = []
+    for entry in entries:
+        found = entry["spellings"]
+        cells = "<br>".join(
+            f"<code>{_e(s['spelling'])}</code> <span class='muted'>({s['checks']} check(s))</span>"
+            for s in found
+        )
+        note = (
+            '<br><span class="muted">several spellings: one server spelling a fact two ways '
+            "is worth a look</span>"
+            if len(found) > 1 and entry["fact"] not in MANY_SPELLINGS
+            else ""
+        )
+        rows.append(f"<tr><td>{_e(entry['what'])}</td><td>{cells}{note}</td></tr>")
+    return (
+        '<table class="meta spell"><tr><th>promise</th><th>how this server spells it</th></tr>'
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+MANY_SPELLINGS = frozenset({"body"})
+"""Facts with one spelling per endpoint (several rows are expected)."""
+
+
+def _warnings(document: dict[str, Any]) -> str:
+    warnings = document["verdict"].get("warnings") or []
+    if not warnings:
+        return ""
+    items = "".join(
+        f"<li><b>{_e(w['id'])}</b> {_e(w['level'])} ({_e(w['basis'])}): {_e(w['title'])}</li>"
+        for w in warnings
+    )
+    return (
+        "<h2>Warnings</h2><p class='muted'>Failed SHOULD requirements, with their basis: "
+        "<i>stated</i> (the reference says it), <i>convention</i> (a WordPress or HTTP "
+        "convention), <i>reading</i> (the suite's reading where the reference is silent). "
+        f"None makes a server not conformant.</p><ul>{items}</ul>"
+    )
 
 
 def render(document: dict[str, Any], endpoints: list[str]) -> str:
@@ -192,8 +240,13 @@ def render(document: dict[str, Any], endpoints: list[str]) -> str:
 <div class="bars">{"".join(bars)}</div>
 <h2>Endpoints &times; checks</h2>
 {_matrix(document, endpoints)}
+{_warnings(document)}
 <h2>Failures</h2>
 {_failures(document)}
+<h2>How this server spells the promises</h2>
+<p class="muted">Facts the reference promises without naming a field, as the checks found
+them on this server by value or by behaviour.</p>
+{_spellings(document)}
 </main></body></html>
 """
     return mask_text(page)

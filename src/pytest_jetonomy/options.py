@@ -69,6 +69,15 @@ HELP_REFERENCE_FAULT = (
     "Switch on a fault variant of the embedded reference server (repeatable; "
     "`jetonomy-reference faults` lists them). For proving that checks can fail."
 )
+HELP_REFERENCE_DIALECT = (
+    "Reading of the API the embedded reference server takes where the reference is silent: "
+    "'default' or 'alt' (other field names and shapes, equally conformant; see the README). "
+    "Ignored with --target-url."
+)
+HELP_LINK_PREVIEW_URL = (
+    "With --target-url: a page with Open Graph data that the target can fetch, for the link "
+    "preview check (default: the target's own root). An embedded run serves its own page."
+)
 HELP_REQUIREMENT = (
     "Run only the checks of this requirement ID (repeatable), e.g. --requirement JT-PAGE-004."
 )
@@ -122,6 +131,10 @@ class Settings:
     reference_window: float = DEFAULT_REFERENCE_WINDOW
     reference_latency_ms: int = 0
     reference_faults: tuple[str, ...] = ()
+    reference_dialect: str | None = None
+    """The embedded server's dialect, checked when it starts (None: its default)."""
+    link_preview_url: str | None = None
+    """The page the link preview check asks the target to preview (None: the target's root)."""
     embedded: bool = False
     embedded_credentials: dict[str, dict[str, str]] = field(default_factory=dict)
     read_only: bool = False
@@ -132,13 +145,16 @@ class Settings:
         assert self.target_url is not None, "target URL is resolved at session start"
         return self.target_url.rstrip("/")
 
-    def with_embedded(self, url: str, credentials: dict[str, dict[str, str]]) -> Settings:
+    def with_embedded(
+        self, url: str, credentials: dict[str, dict[str, str]], link_preview_url: str
+    ) -> Settings:
         return replace(
             self,
             target_url=url,
             target_source="embedded reference server",
             embedded=True,
             embedded_credentials=credentials,
+            link_preview_url=link_preview_url,
         )
 
     def to_json(self) -> str:
@@ -168,6 +184,13 @@ def add_options(parser: pytest.Parser) -> None:
         default=0,
         help=HELP_REFERENCE_LATENCY,
     )
+    group.addoption(
+        "--reference-dialect",
+        metavar="NAME",
+        default=None,
+        help=HELP_REFERENCE_DIALECT,
+    )
+    group.addoption("--link-preview-url", metavar="URL", default=None, help=HELP_LINK_PREVIEW_URL)
     group.addoption("--max-rps", metavar="N", type=float, default=None, help=HELP_MAX_RPS)
     group.addoption(
         "--sweep-older-than",
@@ -237,6 +260,16 @@ def validate_target_url(url: str, source: str) -> str:
     return url.rstrip("/")
 
 
+def _link_preview_url(url: str) -> str:
+    """An http(s) URL with a host, or a one-line UsageError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise pytest.UsageError(
+            f"jetonomy: --link-preview-url {url!r} is not an http:// or https:// URL with a host"
+        )
+    return url
+
+
 def _timeout(value: Any, source: str) -> float:
     try:
         timeout = float(value)
@@ -276,6 +309,9 @@ def resolve_settings(config: pytest.Config) -> Settings:
     latency = int(config.getoption("reference_latency_ms"))
     if latency < 0:
         raise pytest.UsageError("jetonomy: --reference-latency-ms must be 0 or more")
+    preview_url = config.getoption("link_preview_url")
+    if preview_url is not None:
+        preview_url = _link_preview_url(preview_url)
     read_only = _read_only(config)
     existing = parse_existing(config.getoption("existing") or ())
     if existing and not read_only:
@@ -295,6 +331,8 @@ def resolve_settings(config: pytest.Config) -> Settings:
         reference_window=window,
         reference_latency_ms=latency,
         reference_faults=tuple(config.getoption("reference_fault") or ()),
+        reference_dialect=config.getoption("reference_dialect"),
+        link_preview_url=preview_url,
     )
 
 

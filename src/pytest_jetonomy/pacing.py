@@ -20,6 +20,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from .ratelimits import REMAINING_HEADER, RESET_HEADER, RETRY_AFTER
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -206,8 +208,8 @@ class Pacer:
     def after(self, identity: str, headers: object) -> None:
         """Learn the bucket state from a response's headers."""
         get = headers.get
-        remaining = parse_int_header(get("X-RateLimit-Remaining"))
-        reset = parse_int_header(get("X-RateLimit-Reset"))
+        remaining = parse_int_header(get(REMAINING_HEADER))
+        reset = parse_int_header(get(RESET_HEADER))
         if remaining is None or remaining < 0 or reset is None or reset < 0:
             return  # unlimited or not reported: nothing to pace on
         # +0.25 s: the reset is reported in whole seconds
@@ -254,7 +256,7 @@ class Pacer:
     def retry_delay(self, headers: object) -> float:
         """How long to wait after an unintended 429 (Retry-After, else X-RateLimit-Reset)."""
         get = headers.get
-        for name in ("Retry-After", "X-RateLimit-Reset"):
+        for name in (RETRY_AFTER, RESET_HEADER):
             value = parse_int_header(get(name))
             if value is not None and value >= 0:
                 return min(float(value) + 0.25, MAX_WAIT_SECONDS)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from . import expect
+from . import expect, spellings
 from . import requirements as _requirements
 from .baseline import BaselineError, load_baseline, write_baseline
 from .cleanup import leftovers, sweep_run, sweep_stale
@@ -35,6 +35,7 @@ pytest_plugins = ("pytest_jetonomy.fixtures",)
 SETTINGS_KEY = pytest.StashKey[Settings]()
 EMBEDDED_KEY = pytest.StashKey[Any]()
 EVIDENCE_KEY = pytest.StashKey[list]()
+SPELLINGS_KEY = pytest.StashKey[dict]()
 BOOK_KEY = pytest.StashKey[ResultBook]()
 BASELINE_KEY = pytest.StashKey[dict]()
 STARTED_KEY = pytest.StashKey[Any]()
@@ -138,17 +139,28 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not _is_worker(config):
         if settings.target_url is None:
             from .embedded import start_embedded
+            from .reference.config import DEFAULT_DIALECT, DIALECTS
 
+            dialect = settings.reference_dialect or DEFAULT_DIALECT
+            if dialect not in DIALECTS:
+                raise pytest.UsageError(
+                    f"jetonomy: --reference-dialect {dialect!r}: choose one of "
+                    + ", ".join(DIALECTS)
+                )
             try:
                 embedded = start_embedded(
+                    settings.run_prefix,
                     settings.reference_window,
                     settings.reference_latency_ms,
                     settings.reference_faults,
+                    dialect,
                 )
             except ValueError as exc:
                 raise pytest.UsageError(f"jetonomy: --reference-fault: {exc}") from None
             config.stash[EMBEDDED_KEY] = embedded
-            settings = settings.with_embedded(embedded.url, embedded.credentials)
+            settings = settings.with_embedded(
+                embedded.url, embedded.credentials, embedded.og_page.url
+            )
         else:
             problem = probe(settings.target_url, settings.request_timeout)
             if problem is not None:
@@ -200,6 +212,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         target += f" (rate-limit window {settings.reference_window:g} s"
         if settings.reference_latency_ms:
             target += f", latency {settings.reference_latency_ms} ms"
+        if settings.reference_dialect:
+            target += f", dialect {settings.reference_dialect}"
         if settings.reference_faults:
             target += f", FAULTS: {', '.join(settings.reference_faults)}"
         target += ")"
@@ -226,9 +240,16 @@ def pytest_collection_modifyitems(
     _requirements.attach(items, load_contract())
     wanted = set(config.getoption("requirement") or ())
     if wanted:
-        unknown = sorted(wanted - set(load_contract().requirements))
+        contract = load_contract()
+        unknown = sorted(wanted - set(contract.requirements))
         if unknown:
             raise pytest.UsageError(f"jetonomy: --requirement: unknown ID(s) {', '.join(unknown)}")
+        retired = sorted(rid for rid in wanted if not contract.requirements[rid].active)
+        if retired:
+            raise pytest.UsageError(
+                "jetonomy: --requirement: retired ID(s): "
+                + "; ".join(f"{rid} is {contract.requirements[rid].retired_because}" for rid in retired)
+            )
         keep = [i for i in items if wanted & {r.id for r in _requirements.of_item(i)}]
         kept = {id(i) for i in keep}
         dropped = [i for i in items if id(i) not in kept]
@@ -246,28 +267,37 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
 
 def _print_requirements(session: pytest.Session) -> None:
     contract = load_contract()
-    covering: dict[str, list[str]] = {rid: [] for rid in contract.requirements}
+    active = contract.active_requirements
+    covering: dict[str, list[str]] = {rid: [] for rid in active}
     for item in session.items:
         for requirement in _requirements.of_item(item):
             covering[requirement.id].append(item.nodeid)
     writer = session.config.get_terminal_writer()
-    writer.line(f"Jetonomy REST API {contract.version}: {len(covering)} requirements")
-    for rid, requirement in contract.requirements.items():
+    writer.line(
+        f"Jetonomy REST API {contract.version}: {len(covering)} requirements "
+        f"({len(contract.requirements) - len(active)} retired IDs listed last)"
+    )
+    for rid, requirement in active.items():
         tests = covering[rid]
         writer.line(
-            f"{rid:<16} {requirement.level:<6} {requirement.area:<12} {len(tests):>3} tests  "
-            f"{requirement.title}"
+            f"{rid:<16} {requirement.level:<6} {requirement.basis:<10} {requirement.area:<12} "
+            f"{len(tests):>3} tests  {requirement.title}"
         )
         if session.config.getoption("verbose") > 0:
             for nodeid in tests:
                 writer.line(f"{'':<16} {nodeid}")
+    for rid, requirement in contract.requirements.items():
+        if not requirement.active:
+            writer.line(f"{rid:<16} retired: {requirement.retired_because}")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     with _requirements.running(_requirements.of_item(item)):
         token = expect.start_evidence()
+        noted = spellings.start()
         outcome = yield
+        item.stash.setdefault(SPELLINGS_KEY, {})["call"] = spellings.take(noted)
         item.stash[EVIDENCE_KEY] = expect.take_evidence(token)
     _unusable_answer_as_one_failure(outcome)
 
@@ -290,7 +320,9 @@ def _unusable_answer_as_one_failure(outcome: Any) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
     with _requirements.running(_requirements.of_item(item)):
+        noted = spellings.start()
         outcome = yield
+        item.stash.setdefault(SPELLINGS_KEY, {})["setup"] = spellings.take(noted)
     _unusable_answer_as_one_failure(outcome)
 
 
@@ -300,6 +332,9 @@ def pytest_runtest_makereport(
 ) -> Generator[None, Any, None]:
     outcome = yield
     report = outcome.get_result()
+    noted = item.stash.get(SPELLINGS_KEY, {}).get(report.when)
+    if noted:
+        report.jetonomy_spellings = noted  # what the phase learned of the server's spellings
     requirements = _requirements.of_item(item)
     if not requirements:
         return
@@ -373,7 +408,7 @@ def _finish_report(session: pytest.Session) -> None:
         selection=" ".join(config.invocation_params.args) or "(whole suite)",
         read_only=settings.read_only,
     )
-    document = build_document(info, contract, results, the_verdict)
+    document = build_document(info, contract, results, the_verdict, book.spellings.section())
     state = config.stash.setdefault(OUTCOME_KEY, {})
     state["lines"] = summary_lines(info, contract, results, the_verdict)
     if state.get("cleanup"):

@@ -50,7 +50,11 @@ def now() -> datetime:
 
 
 def build_document(
-    info: RunInfo, contract: Contract, results: list[RequirementResult], verdict: Verdict
+    info: RunInfo,
+    contract: Contract,
+    results: list[RequirementResult],
+    verdict: Verdict,
+    spellings: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     counts = area_counts(results)
     return {
@@ -75,6 +79,7 @@ def build_document(
             "requests": dict(sorted(STATS.counts.items())),
         },
         "requirements": [r.to_dict() for r in results],
+        "spellings": spellings or [],
     }
 
 
@@ -125,5 +130,9 @@ def summary_lines(
         )
     for rid in verdict.stale_baseline:
         lines.append(f"baseline entry no longer needed: {rid} now passes")
+    for warning in verdict.warnings:
+        lines.append(
+            f"warning ({warning['basis']}) {warning['id']} {warning['level']}: {warning['title']}"
+        )
     lines.append(verdict.line)
     return lines

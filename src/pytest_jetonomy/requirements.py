@@ -50,6 +50,9 @@ def attach(items: Iterable[pytest.Item], contract: Contract) -> None:
             if requirement is None:
                 unknown.append(f"{item.nodeid}: {requirement_id}")
                 continue
+            if not requirement.active:
+                unknown.append(f"{item.nodeid}: {requirement_id} ({requirement.retired_because})")
+                continue
             found.append(requirement)
         item.stash[REQUIREMENTS_KEY] = tuple(found)
         for requirement in found:
@@ -58,7 +61,7 @@ def attach(items: Iterable[pytest.Item], contract: Contract) -> None:
             item.user_properties.append(("requirement_area", requirement.area))
     if unknown:
         raise pytest.UsageError(
-            "jetonomy: requirement IDs not in the catalogue (schemas/requirements.json): "
+            "jetonomy: requirement IDs not in the catalogue (schemas/requirements.json) or retired: "
             + "; ".join(unknown[:10])
             + (f" (+{len(unknown) - 10} more)" if len(unknown) > 10 else "")
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .contract import Contract
+from .spellings import SpellingBook
 
 AREAS = (
     "endpoints",
@@ -80,6 +81,8 @@ class RequirementResult:
     status: str  # passed | failed | skipped | not-run | baselined
     tests: list[TestResult]
     baseline_reason: str | None = None
+    basis: str = "stated"
+    gist: str = ""
 
     @property
     def skip_reasons(self) -> list[str]:
@@ -92,6 +95,8 @@ class RequirementResult:
             "area": self.area,
             "title": self.title,
             "section": self.section,
+            "basis": self.basis,
+            "gist": self.gist,
             "status": self.status,
             "baseline_reason": self.baseline_reason,
             "skip_reasons": self.skip_reasons,
@@ -118,6 +123,9 @@ class Verdict:
     should_failed: list[str]
     baselined: list[str]
     stale_baseline: list[str]
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    """Failed SHOULD requirements with their basis (stated, convention or reading): never a
+    reason for NOT CONFORMANT, listed for the server team to look at."""
 
     @property
     def conformant(self) -> bool:
@@ -133,6 +141,7 @@ class Verdict:
             "should_failed": self.should_failed,
             "baselined": self.baselined,
             "stale_baseline": self.stale_baseline,
+            "warnings": self.warnings,
         }
 
 
@@ -141,8 +150,10 @@ class ResultBook:
 
     def __init__(self) -> None:
         self.tests: dict[str, TestResult] = {}
+        self.spellings = SpellingBook()
 
     def add(self, report: Any) -> None:
+        self.spellings.add(getattr(report, "jetonomy_spellings", None))
         requirements = [value for name, value in report.user_properties if name == "requirement"]
         if not requirements:
             return
@@ -163,12 +174,13 @@ class ResultBook:
         self, contract: Contract, baseline: dict[str, str] | None = None
     ) -> list[RequirementResult]:
         baseline = baseline or {}
-        by_requirement: dict[str, list[TestResult]] = {rid: [] for rid in contract.requirements}
+        active = contract.active_requirements
+        by_requirement: dict[str, list[TestResult]] = {rid: [] for rid in active}
         for test in self.tests.values():
             for rid in test.requirements:
                 by_requirement.setdefault(rid, []).append(test.for_requirement(rid))
         results = []
-        for rid, requirement in contract.requirements.items():
+        for rid, requirement in active.items():
             tests = sorted(by_requirement[rid], key=lambda t: t.nodeid)
             results.append(
                 RequirementResult(
@@ -180,6 +192,8 @@ class ResultBook:
                     status=_status(tests),
                     tests=tests,
                     baseline_reason=baseline.get(rid),
+                    basis=requirement.basis,
+                    gist=requirement.gist,
                 )
             )
         return results
@@ -234,11 +248,21 @@ def verdict(
 ) -> Verdict:
     """The one verdict line. A ``read_only`` run is never certified: most requirements need
     writes to be verified, and what it did verify is a smoke test, not a certificate."""
-    must_failed = [r.id for r in results if r.level == "MUST" and r.status == "failed"]
+    # only a stated promise can make a server not conformant (tests/ keep every MUST stated)
+    must_failed = [
+        r.id for r in results if r.level == "MUST" and r.basis == "stated" and r.status == "failed"
+    ]
     must_unverified = [
         r.id for r in results if r.level == "MUST" and r.status in ("skipped", "not-run")
     ]
-    should_failed = [r.id for r in results if r.level == "SHOULD" and r.status == "failed"]
+    should_failed = [
+        r.id for r in results if r.status == "failed" and r.id not in must_failed
+    ]
+    warnings = [
+        {"id": r.id, "level": r.level, "basis": r.basis, "title": r.title}
+        for r in results
+        if r.id in should_failed
+    ]
     baselined = [r.id for r in results if r.status == "baselined"]
     stale = list(stale_baseline or [])
     suffix = f"; {len(baselined)} known failure(s) accepted by the baseline" if baselined else ""
@@ -281,11 +305,29 @@ def verdict(
         )
     elif should_failed:
         label = CONFORMANT_WITH_WARNINGS
-        line = f"{label}: every MUST passed; {len(should_failed)} SHOULD requirement(s) failed ({_few(should_failed)}){suffix}"
+        bases = Counter(w["basis"] for w in warnings)
+        line = (
+            f"{label}: every MUST passed; {len(should_failed)} SHOULD requirement(s) failed "
+            f"({', '.join(f'{n} {basis}' for basis, n in sorted(bases.items()))}: "
+            f"{_few(should_failed)}){suffix}"
+        )
     else:
         label = CONFORMANT
-        line = f"{label}: all {len(results)} requirements verified{suffix}"
-    return Verdict(label, line, must_failed, must_unverified, should_failed, baselined, stale)
+        unverified = [r for r in results if r.status in ("skipped", "not-run")]
+        if unverified:
+            reasons = sorted({reason for r in unverified for reason in r.skip_reasons})
+            line = (
+                f"{label}: every MUST verified; {len(results) - len(unverified)} of "
+                f"{len(results)} requirements verified, {len(unverified)} SHOULD not verifiable "
+                f"on this target ({_few([r.id for r in unverified])}"
+                + (f": {reasons[0]}" if len(reasons) == 1 else "")
+                + f"){suffix}"
+            )
+        else:
+            line = f"{label}: all {len(results)} requirements verified{suffix}"
+    return Verdict(
+        label, line, must_failed, must_unverified, should_failed, baselined, stale, warnings
+    )
 
 
 def _find(results: list[RequirementResult], rid: str) -> RequirementResult:

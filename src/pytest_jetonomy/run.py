@@ -14,6 +14,7 @@ from .contract import Contract, load_contract
 from .credentials import ANONYMOUS, Credentials
 from .options import Settings
 from .pacing import Pacer
+from .routeindex import RouteIndex
 
 RUN_KEY = pytest.StashKey["JetonomyRun"]()
 
@@ -26,6 +27,7 @@ class JetonomyRun:
     contract: Contract = field(default_factory=load_contract)
     _clients: dict[str, JetonomyClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _route_index: RouteIndex | None = None
     used_marker: Path | None = None
     """On an xdist worker: the file telling the controller that a worker talked to the
     target, so that it cleans up even when the worker is killed before reporting back."""
@@ -51,7 +53,6 @@ class JetonomyRun:
             base_path=self.contract.base_path,
             timeout=self.settings.request_timeout,
             pacer=self.pacer,
-            list_shape=self.contract.list_shape,
             identity=role,
             read_only=self.settings.read_only,
         )
@@ -67,3 +68,13 @@ class JetonomyRun:
                     with suppress(OSError):
                         self.used_marker.touch()
             return self._clients[role]
+
+    def route_index(self) -> RouteIndex:
+        """The target's namespace index (its own description of its routes), read once per
+        process; empty when the target does not answer it."""
+        if self._route_index is None:
+            role = "admin" if self.has_role("admin") else ANONYMOUS
+            response = self.client(role).get("", area="setup")
+            body = response.json() if response.status == 200 and response.is_json else None
+            self._route_index = RouteIndex.parse(body, self.contract.meta.get("namespace", "jetonomy/v1"))
+        return self._route_index

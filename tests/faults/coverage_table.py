@@ -34,22 +34,28 @@ def render(checks: dict[str, list[str]]) -> str:
             faults_by_requirement.setdefault(rid, []).append(fault.name)
     lines = [HEADER.rstrip("\n"), ""]
     totals = (
-        f"{len(contract.requirements)} requirements, "
+        f"{len(contract.active_requirements)} requirements "
+        f"({len(contract.requirements) - len(contract.active_requirements)} retired IDs), "
         f"{sum(1 for f in catalogue().values() if not f.robustness)} fault variants "
         f"(+{sum(1 for f in catalogue().values() if f.robustness)} robustness faults)."
     )
     lines += [totals, ""]
-    lines.append("| requirement | level | title | checks | faults |")
-    lines.append("|---|---|---|---|---|")
-    for rid, requirement in contract.requirements.items():
+    lines.append("| requirement | level | basis | title | checks | faults |")
+    lines.append("|---|---|---|---|---|---|")
+    for rid, requirement in contract.active_requirements.items():
         tests = "<br>".join(
             f"`{name.split('/')[-1].replace('.py::', '::')}`" for name in checks.get(rid, [])
         )
         faults = "<br>".join(f"`{name}`" for name in faults_by_requirement.get(rid, []))
         title = requirement.title.replace("|", "\\|")
         lines.append(
-            f"| {rid} | {requirement.level} | {title} | {tests or '**none**'} | {faults or '**none**'} |"
+            f"| {rid} | {requirement.level} | {requirement.basis} | {title} | "
+            f"{tests or '**none**'} | {faults or '**none**'} |"
         )
+    retired = [r for r in contract.requirements.values() if not r.active]
+    if retired:
+        lines += ["", "Retired IDs (kept: IDs are permanent; no check carries them):", ""]
+        lines += [f"- {r.id} {r.level}: {r.title} ({r.retired_because})" for r in retired]
     robustness = [f for f in catalogue().values() if f.robustness]
     if robustness:
         lines += [

@@ -123,3 +123,58 @@ def test_timeout_applies_to_requests(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest("--request-timeout", "3.5")
     result.assert_outcomes(passed=1)
+
+
+def test_reference_dialect_reaches_the_embedded_server_and_the_workers(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", range(2))
+        def test_alt(jetonomy_admin, jetonomy_run, n):
+            settings = jetonomy_run.settings
+            assert settings.reference_dialect == "alt"
+            spaces = jetonomy_admin.get("/spaces")
+            assert spaces.status == 200 and isinstance(spaces.json(), list)  # a bare array
+            page = settings.link_preview_url
+            assert page.startswith("http://127.0.0.1:") and settings.run_prefix in page
+            preview = jetonomy_admin.get("/link-preview", params={"url": page})
+            assert preview.status == 200, preview.text
+            assert settings.run_prefix in preview.json()["Title"]
+        """
+    )
+    result = pytester.runpytest("-n", "2", "--reference-dialect", "alt")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        ["target: embedded reference server at http://127.0.0.1:* (*, dialect alt)"]
+    )
+
+
+def test_unknown_reference_dialect_is_a_one_line_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    result = pytester.runpytest("--reference-dialect", "nope")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert errors == ["ERROR: jetonomy: --reference-dialect 'nope': choose one of default, alt"]
+
+
+def test_link_preview_url_is_carried_for_a_target(pytester: pytest.Pytester, reference_server):
+    pytester.makepyfile(
+        """
+        def test_url(jetonomy_run):
+            assert jetonomy_run.settings.link_preview_url == "https://example.org/og-page"
+        """
+    )
+    common = (
+        "--target-url",
+        reference_server.url,
+        "--credentials",
+        str(reference_server.credentials_file),
+    )
+    result = pytester.runpytest(*common, "--link-preview-url", "https://example.org/og-page")
+    result.assert_outcomes(passed=1)
+    bad = pytester.runpytest(*common, "--link-preview-url", "example.org")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad.stderr.fnmatch_lines(["ERROR: jetonomy: --link-preview-url 'example.org' is not an http*"])

@@ -48,7 +48,7 @@ def test_summary_and_exit_code_not_conformant(pytester: pytest.Pytester) -> None
             "target: http://127.0.0.1:* (embedded reference server)",
             "suite: pytest-jetonomy *; contract: Jetonomy REST API *",
             "area *passed*failed*skipped*",
-            "pagination *1 *1 *0 *0 *14",
+            "pagination *1 *1 *0 *0 *15",
             "NOT CONFORMANT: 1 MUST requirement(s) failed (JT-PAGE-008)",
         ]
     )

@@ -1,4 +1,5 @@
-"""Fixtures for the reference server's own tests: one live server per session."""
+"""Fixtures for the reference server's own tests: one live server per session in each
+dialect."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def creds(server: ReferenceServer) -> dict[str, dict[str, str]]:
     return server.provision()
 
 
-@pytest.fixture(scope="session")
-def clients(server: ReferenceServer, creds: dict[str, dict[str, str]]) -> dict[str, Api]:
+def role_clients(server: ReferenceServer, creds: dict[str, dict[str, str]]) -> dict[str, Api]:
+    """A client per role (and ``anonymous``), each knowing its user id."""
     out = {"anonymous": Api(server.url)}
     for role, values in creds.items():
         api = Api(server.url, (values["username"], values["application_password"]))
@@ -33,6 +34,24 @@ def clients(server: ReferenceServer, creds: dict[str, dict[str, str]]) -> dict[s
         api.user_id = me.json()["id"]
         out[role] = api
     return out
+
+
+@pytest.fixture(scope="session")
+def clients(server: ReferenceServer, creds: dict[str, dict[str, str]]) -> dict[str, Api]:
+    return role_clients(server, creds)
+
+
+@pytest.fixture(scope="session")
+def alt_server() -> Iterator[ReferenceServer]:
+    """A server speaking the alt dialect (``reference/dialect.py``)."""
+    with ReferenceServer(ReferenceConfig(rate_window_seconds=1.0, dialect="alt")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def alt(alt_server: ReferenceServer) -> dict[str, Api]:
+    """The alt dialect server's clients per role (and ``anonymous``)."""
+    return role_clients(alt_server, alt_server.provision())
 
 
 @pytest.fixture

@@ -114,3 +114,65 @@ def test_cli_unwritable_file_is_a_clean_error(flag):
     )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr and "jetonomy-reference: error:" in proc.stderr
+
+
+def test_cli_serves_the_alt_dialect_with_a_link_preview_allow_list(tmp_path):
+    creds_file = tmp_path / "creds.toml"
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest_jetonomy.reference",
+            "serve",
+            "--port",
+            str(port),
+            "--credentials-out",
+            str(creds_file),
+            "--dialect",
+            "alt",
+            "--link-preview-allow",
+            "http://127.0.0.1:9/allowed",
+            "--link-preview-allow",
+            "http://127.0.0.1:8/also",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith(f"jetonomy-reference: serving http://127.0.0.1:{port} ")
+        assert ", dialect alt" in line
+        api = f"http://127.0.0.1:{port}/wp-json/jetonomy/v1"
+        spaces = requests.get(f"{api}/spaces", timeout=5)
+        assert spaces.status_code == 200 and spaces.json() == []  # a bare array
+        member = tomllib.loads(creds_file.read_text())["member"]
+        auth = (member["username"], member["application_password"])
+        for allowed in ("http://127.0.0.1:9/allowed", "http://127.0.0.1:8/also"):
+            preview = requests.get(
+                f"{api}/link-preview", params={"url": allowed}, auth=auth, timeout=10
+            )
+            assert preview.status_code == 200 and preview.json()["Url"] == allowed
+        refused = requests.get(
+            f"{api}/link-preview", params={"url": "http://127.0.0.1:9/other"}, auth=auth, timeout=5
+        )
+        assert refused.status_code == 400
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+
+
+def test_cli_unknown_dialect_is_a_clean_error():
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest_jetonomy.reference", "serve", "--dialect", "nope"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=20,
+    )
+    assert proc.returncode == 2
+    assert "invalid choice: 'nope'" in proc.stderr and "Traceback" not in proc.stderr

@@ -183,8 +183,8 @@ def test_link_preview(server, member):
     r = member.get("/link-preview", params={"url": server.url + "/"})
     assert r.status_code == 200
     assert r.json()["title"] == "Jetonomy Reference Server" and r.json()["description"]
-    dead = member.get("/link-preview", params={"url": "http://127.0.0.1:9/nothing"})
-    assert dead.status_code == 200 and dead.json()["title"] is None
+    refused = member.get("/link-preview", params={"url": "http://127.0.0.1:9/nothing"})
+    assert_error(refused, 400, "jetonomy_invalid_param")  # not a public address
     for bad in ("ftp://x", "javascript:alert(1)", "not a url"):
         assert_error(member.get("/link-preview", params={"url": bad}), 400)
     assert_error(member.get("/link-preview"), 400)

@@ -1,6 +1,7 @@
 """The Jetonomy reference server: a conformant jetonomy/v1 implementation on SQLite.
 
-Readings taken where the API reference is silent (besides those in docs/architecture.md):
+Readings taken where the API reference is silent (besides those in docs/architecture.md;
+the alt dialect, ``dialect.py``, takes other ones for votes, lists, statuses and more):
 
 - checks run in the order authenticate (401) -> ids (404) -> params (400) -> permission (403)
   -> state (e.g. accept outside a Q&A space is 400, a reply to a closed post is 403), so an

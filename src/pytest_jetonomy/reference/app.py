@@ -16,6 +16,7 @@ from typing import Any
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
 
+from . import dialect
 from .auth import ANONYMOUS, Authenticator, Identity
 from .config import ReferenceConfig
 from .context import Ctx, Result
@@ -58,10 +59,12 @@ class ReferenceApp:
         self.db = db or Storage(config.db_path)
         self.auth = Authenticator(self.db, fault=config.fault)
         self.limiter = RateLimiter(config.rate_window_seconds, config.fault)
-        self.routes = all_routes()
+        self.routes = dialect.routes(all_routes()) if config.alt else all_routes()
         self.url_map = build_map(self.routes, loose_ids=config.fault("non-numeric-path-id-crashes"))
         unlisted = "posts.link_preview" if config.fault("link-preview-missing-from-index") else ""
         self.index = namespace_index([spec for spec in self.routes if spec.endpoint != unlisted])
+        if config.alt:
+            self.index = dialect.index(self.index)
         self._requests = itertools.count(1)  # every request (robustness faults)
         self._api_requests = itertools.count(1)  # REST requests (robustness faults)
         self._released = threading.Event()
@@ -209,7 +212,9 @@ class ReferenceApp:
             base_url=request.host_url,
         )
         out = spec.handler(ctx, **values)
-        return out if isinstance(out, Result) else Result(out)
+        result = out if isinstance(out, Result) else Result(out)
+        result.route = spec
+        return result
 
     # -- request parameters ---------------------------------------------------------------
     def params(self, request: Request) -> dict[str, Any]:
@@ -270,6 +275,8 @@ class ReferenceApp:
         return headers
 
     def finish(self, request: Request, result: Result, extra: dict[str, str]) -> Response:
+        if self.config.alt:
+            result = dialect.render(request, result)
         body, status, headers = result.body, result.status, {**result.headers, **extra}
         fields = _fields_param(request)
         if fields and status < 400 and body is not None:
@@ -385,6 +392,8 @@ def _pick(obj: Any, paths: list[str]) -> Any:
 
 
 def _pick_fields(body: Any, fields: list[str]) -> Any:
+    if isinstance(body, list):  # a list answered as a bare array (the alt dialect)
+        return [_pick(item, fields) for item in body]
     if isinstance(body, dict) and isinstance(body.get("data"), list) and "meta" in body:
         return {**body, "data": [_pick(item, fields) for item in body["data"]]}
     return _pick(body, fields)

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 
 from ..credentials import write_credentials_toml
-from .config import ReferenceConfig
+from .config import DEFAULT_DIALECT, DIALECTS, ReferenceConfig
 from .faults import catalogue, check_names
 from .server import ReferenceServer
 
@@ -49,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="switch on a fault variant that breaks one promise (repeatable; see 'faults')",
     )
+    serve.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default=DEFAULT_DIALECT,
+        help="reading of the API where the reference is silent: 'default', or 'alt' (other "
+        "field names and shapes, equally conformant; see the README) (default: default)",
+    )
+    serve.add_argument(
+        "--link-preview-allow",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a URL (or URL prefix) GET /link-preview may fetch although its host is not a "
+        "public address (repeatable; private addresses are refused otherwise)",
+    )
     commands.add_parser("faults", help="list the fault variants and the requirements they break")
     return parser
 
@@ -74,6 +89,8 @@ def serve(args: argparse.Namespace) -> int:
         rate_window_seconds=args.rate_window,
         latency_ms=args.latency_ms,
         faults=faults,
+        dialect=args.dialect,
+        link_preview_allow=tuple(args.link_preview_allow),
     )
     server = ReferenceServer(config, host=args.host, port=args.port)
     try:
@@ -98,8 +115,12 @@ def serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, on_signal)
         window = f"{args.rate_window:g}s"
         db = args.db or (server.app.db.path if server.app else "?")
+        dialect = f", dialect {args.dialect}" if args.dialect != DEFAULT_DIALECT else ""
         faulty = f", FAULTS: {', '.join(sorted(faults))}" if faults else ""
-        print(f"{PROG}: serving {server.url} (rate window {window}, db {db}{faulty})", flush=True)
+        print(
+            f"{PROG}: serving {server.url} (rate window {window}, db {db}{dialect}{faulty})",
+            flush=True,
+        )
         while not stop.wait(0.5):
             pass
         return 0

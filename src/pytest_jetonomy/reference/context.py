@@ -24,6 +24,8 @@ class Result:
     body: Any
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    route: RouteSpec | None = None
+    """The route that answered (set by the dispatcher); None for the indexes and errors."""
 
 
 class Ctx:
@@ -49,18 +51,26 @@ class Ctx:
 
     # -- params ---------------------------------------------------------------------------
     def args(self) -> dict[str, Any]:
-        """The route's declared arguments, validated (400 on the first bad one)."""
-        return parse_args(self.spec.args, self.params)
+        """The route's declared arguments, validated (400 naming the missing ones, or the
+        first bad one), under the names the handler reads."""
+        args = parse_args(self.spec.args, self.params)
+        return self.spec.reads_as(args) if self.spec.reads_as else args
 
     def page(self) -> Page:
+        raw = self.params
         if self.fault("negative-offset-read-as-zero"):
             offset = self.params.get("offset")
             if isinstance(offset, (int, str)) and str(offset).strip().startswith("-"):
-                return parse_page({**self.params, "offset": 0}, self.fault)
-        return parse_page(self.params, self.fault)
+                raw = {**self.params, "offset": 0}
+        return parse_page(raw, self.fault, refuse_over_max=self.alt)
 
     def fault(self, name: str) -> bool:
         return self.config.fault(name)
+
+    @property
+    def alt(self) -> bool:
+        """True when the server speaks the alt dialect (``reference/dialect.py``)."""
+        return self.config.alt
 
     # -- caller ---------------------------------------------------------------------------
     @property
@@ -148,10 +158,21 @@ class Ctx:
         return self.can_see_status(reply["status"], int(reply["author_id"]))
 
     # -- loaders (404 when missing or invisible) ---------------------------------------------
+    def unseen(self, what: str, space_id: int | None) -> ApiError:
+        """The refusal of something the caller may not see: 404, as if it did not exist; in
+        the alt dialect 403 when it is (in) a private or hidden space the caller is not a
+        member of."""
+        if self.alt and space_id is not None:
+            space = queries.space_row(self.db, space_id)
+            if space is not None and not self.can_see_space(space):
+                where = "this space" if what == "Space" else f"the space of this {what.lower()}"
+                return forbidden(f"You are not a member of {where}.")
+        return not_found(what)
+
     def space(self, space_id: int) -> Row:
         row = queries.space_row(self.db, space_id)
         if row is None or not self.can_see_space(row):
-            raise not_found("Space")
+            raise self.unseen("Space", None if row is None else space_id)
         return row
 
     def post(self, post_id: int) -> Row:
@@ -159,14 +180,14 @@ class Ctx:
         if row is None or not self.can_see_post(row):
             if self.fault("unknown-post-code-is-rest-post-invalid-id"):
                 raise ApiError(404, "rest_post_invalid_id", "Invalid post ID.")
-            raise not_found("Post")
+            raise self.unseen("Post", None if row is None else int(row["space_id"]))
         return row
 
     def reply(self, reply_id: int) -> tuple[Row, Row]:
         row = queries.reply_row(self.db, reply_id)
         post = queries.post_row(self.db, int(row["post_id"])) if row is not None else None
         if row is None or post is None or not self.can_see_reply(row, post):
-            raise not_found("Reply")
+            raise self.unseen("Reply", None if post is None else int(post["space_id"]))
         return row, post
 
     def user(self, user_id: int) -> Row:

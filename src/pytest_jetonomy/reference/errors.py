@@ -25,8 +25,20 @@ class ApiError(Exception):
 
 
 def invalid_param(name: str, reason: str) -> ApiError:
+    """An invalid parameter: ``data.params`` is ``{name: why}`` (WordPress's rest_invalid_param)."""
     return ApiError(
         400, "jetonomy_invalid_param", f"Invalid parameter(s): {name}", params={name: reason}
+    )
+
+
+def missing_params(names: list[str]) -> ApiError:
+    """Required parameters not sent: ``data.params`` lists their names (WordPress's
+    rest_missing_callback_param)."""
+    return ApiError(
+        400,
+        "jetonomy_invalid_param",
+        f"Missing parameter(s): {', '.join(names)}",
+        params=list(names),
     )
 
 

@@ -66,17 +66,23 @@ def decode_cursor(value: str) -> tuple[str, Key]:
     return signature, tuple(key)
 
 
-def parse_page(raw: Mapping[str, Any], fault: Callable[[str], bool] = _no_fault) -> Page:
+def parse_page(
+    raw: Mapping[str, Any],
+    fault: Callable[[str], bool] = _no_fault,
+    refuse_over_max: bool = False,
+) -> Page:
+    """The page asked for. A ``limit`` above 100 is served as 100, or refused with 400 when
+    ``refuse_over_max`` (the alt dialect's reading)."""
     limit = 10 if fault("default-page-size-10") else DEFAULT_LIMIT
     if raw.get("limit") is not None:
         value = raw["limit"]
-        if isinstance(value, str) and value.strip().lstrip("+").isdigit() and len(value) > 19:
-            limit = MAX_LIMIT  # an absurdly large but well formed limit is clamped too
-        else:
-            limit = to_int("limit", value)
+        huge = isinstance(value, str) and value.strip().lstrip("+").isdigit() and len(value) > 19
+        limit = MAX_LIMIT + 1 if huge else to_int("limit", value)
         if limit < 1:
             raise invalid_param("limit", "must be >= 1")
-        if not fault("limit-not-capped"):
+        if limit > MAX_LIMIT and refuse_over_max:
+            raise invalid_param("limit", f"must be <= {MAX_LIMIT}")
+        if huge or not fault("limit-not-capped"):  # an absurdly large limit is clamped too
             limit = min(limit, MAX_LIMIT)
         if fault("limit-ignored"):
             limit = DEFAULT_LIMIT

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from . import clock
-from .errors import invalid_param
+from .errors import invalid_param, missing_params
 
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
@@ -164,9 +164,21 @@ def coerce(arg: Arg, value: Any) -> Any:
 def parse_args(args: Sequence[Arg], raw: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the declared arguments present in ``raw``.
 
-    The result holds the provided arguments (a provided ``null`` is kept only for
-    ``nullable`` arguments) and the defaults of absent ones.
+    Required arguments not sent are refused first, all together (``data.params`` lists
+    them); then the first invalid one is refused. The result holds the provided arguments
+    (a provided ``null`` is kept only for ``nullable`` arguments) and the defaults of absent
+    ones.
     """
+    missing = [
+        arg.name
+        for arg in args
+        if arg.validate
+        and arg.required is True
+        and raw.get(arg.name) is None
+        and not (arg.nullable and arg.name in raw)
+    ]
+    if missing:
+        raise missing_params(missing)
     out: dict[str, Any] = {}
     for arg in args:
         if not arg.validate:
@@ -177,8 +189,6 @@ def parse_args(args: Sequence[Arg], raw: Mapping[str, Any]) -> dict[str, Any]:
             out[arg.name] = None
             continue
         if not present or value is None:
-            if arg.required is True:
-                raise invalid_param(arg.name, "is required")
             if arg.default is not None:
                 out[arg.name] = arg.default
             continue

@@ -53,6 +53,9 @@ class RouteSpec:
     handler: Callable[..., Any]
     auth: str
     args: tuple[Arg, ...]
+    reads_as: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Maps the validated ``args`` onto the names the handler reads, when a dialect
+    declares other ``args`` for the route (``reference/dialect.py``)."""
 
     def wp_pattern(self) -> str:
         """The route as WordPress prints it: ``/jetonomy/v1/spaces/(?P<id>[\\d]+)``."""

@@ -113,6 +113,8 @@ def posts(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
     for row in rows:
         pid = int(row["id"])
         up, down = int(row["upvotes"]), int(row["downvotes"])
+        if ctx.fault("post-upvotes-counted-twice"):  # the vote row and a counter both add one
+            up *= 2
         out.append(
             {
                 "id": pid,
@@ -136,6 +138,8 @@ def posts(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
                 "published_at": row["published_at"],
             }
         )
+        if ctx.alt:  # the alt dialect's view counter (reference/dialect.py)
+            out[-1]["view_count"] = int(row["view_count"])
     for item in out:  # fault variants of the post schema (JT-SCHEMA-*)
         if ctx.fault("posts-without-reply-count"):
             del item["reply_count"]
@@ -143,7 +147,7 @@ def posts(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
             item["reply_count"] += 1
         if ctx.fault("post-flags-as-0-1"):
             item["is_pinned"], item["is_closed"] = int(item["is_pinned"]), int(item["is_closed"])
-        if ctx.fault("ids-as-strings-in-posts"):
+        if ctx.fault("ids-as-strings-in-posts") and ctx.spec.endpoint != "posts.create":
             item["id"] = str(item["id"])
         if ctx.fault("post-dates-in-rfc-2822"):
             for key in ("created_at", "updated_at", "published_at"):
@@ -151,6 +155,9 @@ def posts(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
                     item[key] = format_datetime(clock.parse_iso(item[key]), usegmt=True)
         if ctx.fault("post-author-is-the-caller"):
             item["author"] = authors(ctx.db, [ctx.user_id])[ctx.user_id]
+            item["author_id"] = ctx.user_id
+        if ctx.fault("post-tags-never-shown"):
+            item["tags"] = []
     return out
 
 
@@ -183,9 +190,6 @@ def replies(ctx: Ctx, rows: Sequence[Row]) -> list[dict[str, Any]]:
                 "updated_at": row["updated_at"],
             }
         )
-    if ctx.fault("reply-content-as-rendered-object"):  # WordPress core's {"rendered": ...}
-        for item in out:
-            item["content"] = {"rendered": item["content"]}
     return out
 
 

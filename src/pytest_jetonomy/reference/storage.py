@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS posts (
     accepted_reply_id INTEGER,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    published_at TEXT
+    published_at TEXT,
+    view_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS posts_space ON posts(space_id);
 CREATE INDEX IF NOT EXISTS posts_author ON posts(author_id);
@@ -164,6 +165,10 @@ CREATE TABLE IF NOT EXISTS bans (
 );
 """
 
+MIGRATIONS = (("posts", "view_count", "INTEGER NOT NULL DEFAULT 0"),)
+"""Columns added since the first schema: (table, column, definition), added to the tables
+of an older database file (``--db`` keeps one between starts)."""
+
 Row = sqlite3.Row
 
 
@@ -192,6 +197,7 @@ class Storage:
             conn = self.conn()
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
+            _migrate(conn)
 
     # -- connections -------------------------------------------------------------
     def conn(self) -> sqlite3.Connection:
@@ -274,3 +280,11 @@ class Storage:
                     os.unlink(self.path + suffix)
                 except OSError:
                     pass
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Add the columns of ``MIGRATIONS`` that an older database file lacks."""
+    for table, column, definition in MIGRATIONS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")

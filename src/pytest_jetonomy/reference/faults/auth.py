@@ -12,8 +12,15 @@ FAULTS = [
     ),
     Fault(
         "bad-credentials-served-as-anonymous",
-        ("JT-AUTH-002",),
+        ("JT-AUTH-025",),
         "a wrong application password is ignored: the request is served as anonymous",
+    ),
+    Fault(
+        "app-password-not-checked",
+        ("JT-AUTH-024",),
+        "Basic authentication finds the user by login and never checks the application "
+        "password: any password is taken for a known user",
+        also=("JT-AUTH-025",),
     ),
     Fault(
         "basic-auth-header-dropped",
@@ -21,7 +28,15 @@ FAULTS = [
         "the Authorization header never reaches the API (the Apache/CGI bug): Basic "
         "credentials are ignored and every such request runs as anonymous",
         # every check that authenticates with an application password breaks with it
-        also=("JT-AUTH-002", "JT-ERR-001", "JT-PAGE-005", "JT-SCHEMA-011", "JT-BEHAV-011"),
+        also=("JT-AUTH-025", "JT-ERR-001", "JT-PAGE-005", "JT-SCHEMA-011", "JT-BEHAV-011"),
+    ),
+    Fault(
+        "basic-auth-as-first-user",
+        ("JT-AUTH-003",),
+        "a valid application password is checked, but the request runs as the first "
+        "registered user (the identity query lost its WHERE)",
+        # every user is the administrator: whatever reads who the caller is breaks with it
+        also=("JT-BEHAV-011",),
     ),
     Fault(
         "nonce-header-ignored",
@@ -52,7 +67,7 @@ FAULTS = [
         "link-preview-requires-regular-trust",
         ("JT-AUTH-009",),
         "GET /link-preview refuses users below the regular trust level with 403",
-        also=("JT-EP-003",),
+        also=("JT-EP-008",),
     ),
     Fault(
         "moderation-queue-open-to-members",
@@ -64,7 +79,7 @@ FAULTS = [
         ("JT-AUTH-011",),
         "GET /moderation/flags checks manage_options instead of jetonomy_moderate: moderators "
         "get 403",
-        also=("JT-EP-003", "JT-EP-007"),
+        also=("JT-EP-008", "JT-EP-011"),
     ),
     Fault(
         "pin-checks-moderator-role",
@@ -82,7 +97,7 @@ FAULTS = [
         ("JT-AUTH-014",),
         "PATCH /categories/{id} requires a manage_categories capability no role was granted: "
         "administrators get 403",
-        also=("JT-EP-003",),
+        also=("JT-EP-008",),
     ),
     Fault(
         "post-edit-open-to-any-member",
@@ -93,7 +108,7 @@ FAULTS = [
         "post-close-moderators-only",
         ("JT-AUTH-016",),
         "POST /posts/{id}/close refuses the post's author (moderators only)",
-        also=("JT-EP-003",),
+        also=("JT-EP-008",),
     ),
     Fault(
         "reply-delete-author-only",
@@ -110,7 +125,7 @@ FAULTS = [
         ("JT-AUTH-019", "JT-AUTH-018"),
         "POST /replies/{id}/accept compares the caller with the reply's author instead of the "
         "post's author",
-        also=("JT-EP-003",),
+        also=("JT-EP-008",),
     ),
     Fault(
         "moderators-may-accept-replies",

@@ -1,11 +1,8 @@
-"""Faults of the core behaviours: votes, users, spaces and membership, posts (JT-BEHAV-001..036)."""
+"""Faults of the core behaviours: votes, users, spaces and membership (JT-BEHAV-001..027)."""
 
 from __future__ import annotations
 
 from . import Fault
-
-VOTE_CHECKS = ("JT-BEHAV-003", "JT-BEHAV-004", "JT-BEHAV-005", "JT-BEHAV-008")
-"""Checks that cast an upvote on a post as their first step (and so see a broken upvote)."""
 
 FAULTS = [
     # -- votes ---------------------------------------------------------------------------------
@@ -15,10 +12,9 @@ FAULTS = [
         "POST /posts|replies/{id}/vote accepts integer values other than 1 and -1 (0, 2, -2)",
     ),
     Fault(
-        "post-vote-answer-stale",
-        ("JT-BEHAV-002",),
-        "the answer to a vote on a post is computed before the vote is written (old tallies)",
-        also=VOTE_CHECKS,
+        "post-upvotes-counted-twice",
+        ("JT-BEHAV-076",),
+        "an upvote on a post adds two to its upvotes (the vote row and a counter both count it)",
     ),
     Fault(
         "vote-recast-does-not-toggle",
@@ -27,7 +23,7 @@ FAULTS = [
     ),
     Fault(
         "opposite-vote-removes-instead-of-switching",
-        ("JT-BEHAV-004",),
+        ("JT-BEHAV-081",),
         "casting the opposite value on a post removes the vote instead of switching it",
     ),
     Fault(
@@ -37,7 +33,7 @@ FAULTS = [
     ),
     Fault(
         "reply-vote-recast-does-not-toggle",
-        ("JT-BEHAV-006",),
+        ("JT-BEHAV-082",),
         "re-casting the same value on a reply keeps the vote instead of removing it",
     ),
     Fault(
@@ -71,6 +67,8 @@ FAULTS = [
         "by-login-returns-caller",
         ("JT-BEHAV-012",),
         "GET /users/by-login/{login} answers the logged-in caller's own profile",
+        # their checks compare /users/me with the profile of the login (read as admin)
+        also=("JT-BEHAV-011", "JT-AUTH-003"),
     ),
     Fault(
         "user-posts-include-others",
@@ -82,6 +80,12 @@ FAULTS = [
         "space-settings-replaced",
         ("JT-BEHAV-014",),
         "PATCH /spaces/{id} replaces the settings object instead of merging it",
+    ),
+    Fault(
+        "space-read-without-settings",
+        ("JT-SCHEMA-032",),
+        "GET /spaces/{id} answers the space without its settings (the list's columns only)",
+        also=("JT-BEHAV-014",),
     ),
     Fault(
         "space-patch-resets-unsent-fields",
@@ -99,7 +103,14 @@ FAULTS = [
         ("JT-BEHAV-017",),
         "joining an open space only files a join request (status pending)",
         # the pagination checks build their member list by joining an open space
-        also=("JT-BEHAV-023", "JT-BEHAV-024", "JT-BEHAV-025", "JT-BEHAV-026", "JT-PAGE-005"),
+        also=(
+            "JT-BEHAV-023",
+            "JT-BEHAV-024",
+            "JT-BEHAV-025",
+            "JT-SCHEMA-033",
+            "JT-SCHEMA-037",
+            "JT-PAGE-005",
+        ),
     ),
     Fault(
         "approval-join-makes-member",
@@ -115,6 +126,13 @@ FAULTS = [
         "invite-token-reused",
         ("JT-BEHAV-020",),
         "POST /spaces/{id}/invite answers the space's first valid invite again",
+    ),
+    Fault(
+        "open-space-invite-not-stored",
+        ("JT-SCHEMA-039",),
+        "POST /spaces/{id}/invite on an open space answers a token it never stores "
+        "(anyone may join, so no invite is kept)",
+        also=("JT-BEHAV-022",),  # its invite is to a fresh open space
     ),
     Fault(
         "invite-redemption-does-not-join",
@@ -143,58 +161,12 @@ FAULTS = [
     ),
     Fault(
         "space-counts-frozen",
-        ("JT-BEHAV-026",),
+        ("JT-SCHEMA-033",),
         "GET /spaces/{id} answers the counts of a new space (1 member, 0 posts) forever",
     ),
     Fault(
         "space-delete-keeps-posts",
         ("JT-BEHAV-027",),
         "DELETE /spaces/{id} moves the space's posts to the oldest other space instead",
-    ),
-    # -- posts ---------------------------------------------------------------------------------
-    Fault(
-        "pin-does-not-unpin",
-        ("JT-BEHAV-028",),
-        "POST /posts/{id}/pin always pins; a second request does not unpin",
-    ),
-    Fault(
-        "pinned-posts-not-first",
-        ("JT-BEHAV-029",),
-        "the default order of a space's posts ignores pins (newest first only)",
-    ),
-    Fault(
-        "closed-post-takes-replies",
-        ("JT-BEHAV-030",),
-        "POST /posts/{id}/replies accepts replies on a closed post",
-    ),
-    Fault(
-        "accept-not-recorded-on-post",
-        ("JT-BEHAV-031",),
-        "accepting a reply marks it accepted but leaves the post's accepted_reply_id null",
-    ),
-    Fault(
-        "move-ignored",
-        ("JT-BEHAV-032",),
-        "POST /posts/{id}/move answers 200 but the post stays in its space",
-    ),
-    Fault(
-        "merge-leaves-replies-behind",
-        ("JT-BEHAV-033",),
-        "merging deletes the source post with its replies instead of moving them",
-    ),
-    Fault(
-        "split-leaves-reply-in-place",
-        ("JT-BEHAV-034",),
-        "splitting a reply copies it into a new post but leaves it under the old post",
-    ),
-    Fault(
-        "drafts-of-everyone-listed",
-        ("JT-BEHAV-035",),
-        "GET /posts/drafts lists every user's drafts",
-    ),
-    Fault(
-        "drafts-in-space-list",
-        ("JT-BEHAV-036",),
-        "a space's post list includes drafts",
     ),
 ]

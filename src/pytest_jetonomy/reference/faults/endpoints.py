@@ -17,23 +17,27 @@ FAULTS = [
         "mark-all-read-not-routed",
         ("JT-EP-002",),
         "POST /notifications/mark-all-read is not registered (404 rest_no_route)",
-        also=("JT-EP-003", "JT-AUTH-001", "JT-AUTH-009", "JT-BEHAV-044"),
+        also=("JT-EP-008", "JT-AUTH-001", "JT-AUTH-009", "JT-BEHAV-078"),
     ),
     Fault(
-        "pin-answers-201-created",
-        ("JT-EP-003",),
-        "POST /posts/{id}/pin answers 201 instead of the documented 200",
-        also=("JT-AUTH-011", "JT-AUTH-012"),
+        "space-tags-query-fails",
+        ("JT-EP-008",),
+        "GET /space-tags fails with a database error (500): its query reads a table the "
+        "install never created",
+        also=("JT-AUTH-008",),
     ),
     Fault(
-        "category-create-answers-id-only",
-        ("JT-EP-004",),
-        'POST /categories answers 201 with only {"id": ...}, not the created category',
+        "split-answers-without-id",
+        ("JT-EP-009",),
+        'POST /replies/{id}/split creates the new post but answers {"success": true}: '
+        "neither the body nor a Location header tells the new post's id",
     ),
     Fault(
-        "bookmark-delete-reports-false",
-        ("JT-EP-005",),
-        'DELETE /bookmarks removes the bookmark but answers {"deleted": false, ...}',
+        "bookmark-delete-redirects",
+        ("JT-EP-010",),
+        "DELETE /bookmarks removes the bookmark, then answers 302 to the bookmarks list (a "
+        "form handler's redirect after deleting)",
+        also=("JT-EP-008", "JT-AUTH-009", "JT-BEHAV-049"),
     ),
     Fault(
         "category-get-wrapped-in-data",
@@ -42,7 +46,8 @@ FAULTS = [
     ),
     Fault(
         "tags-list-capped-at-20",
-        ("JT-EP-007",),
-        "GET /tags (documented as returning all tags) returns only the first 20",
+        ("JT-EP-011",),
+        "GET /tags (documented as returning all tags) returns only the first 20, and "
+        "announces no further page",
     ),
 ]

@@ -1,7 +1,8 @@
 """Faults of limit, offset, the after cursor and the total headers (requirements JT-PAGE-*).
 
 The hooks live in ``reference/pagination.py`` (``parse_page`` and ``paginate``): the page
-carries the server's fault switch.
+carries the server's fault switch. ``user-posts-keyed-by-id`` lives in the route that builds
+that list (``routes/users.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ FAULTS = [
             "JT-PAGE-008",
             "JT-PAGE-009",
             "JT-PAGE-010",
-            "JT-PAGE-011",
             "JT-PAGE-013",
             "JT-PAGE-016",
         ),
@@ -38,13 +38,13 @@ FAULTS = [
         "offset-off-by-one",
         ("JT-PAGE-004",),
         "offset=n starts at item n+2: one item too many is skipped",
-        also=("JT-PAGE-006", "JT-PAGE-009", "JT-PAGE-011", "JT-PAGE-013", "JT-PAGE-016"),
+        also=("JT-PAGE-006", "JT-PAGE-009", "JT-PAGE-013", "JT-PAGE-016"),
     ),
     Fault(
         "offset-pages-overlap",
         ("JT-PAGE-009",),
         "offset=n starts at item n: each offset page repeats the last item of the previous one",
-        also=("JT-PAGE-004", "JT-PAGE-006", "JT-PAGE-011", "JT-PAGE-013", "JT-PAGE-016"),
+        also=("JT-PAGE-004", "JT-PAGE-006", "JT-PAGE-013", "JT-PAGE-016"),
     ),
     Fault(
         "total-header-missing",
@@ -73,19 +73,18 @@ FAULTS = [
         "cursor-repeats-last-item",
         ("JT-PAGE-010",),
         "the page after a cursor starts with the cursor's own item (repeated)",
-        also=("JT-PAGE-011", "JT-PAGE-013"),
+        also=("JT-PAGE-013",),
     ),
     Fault(
         "cursor-skips-an-item",
         ("JT-PAGE-010",),
         "the page after a cursor skips the item that follows it",
-        also=("JT-PAGE-011", "JT-PAGE-013"),
+        also=("JT-PAGE-013",),
     ),
     Fault(
         "cursor-next-never-null",
-        ("JT-PAGE-011",),
+        ("JT-PAGE-017",),
         "meta.cursor_next is a cursor on the last page too (and on the empty page after it)",
-        also=("JT-PAGE-010",),
     ),
     Fault(
         "garbage-cursor-accepted",
@@ -101,7 +100,7 @@ FAULTS = [
         "offset-past-end-refused",
         ("JT-PAGE-014",),
         "an offset at or past the end of a non-empty list is a 400 instead of an empty page",
-        also=("JT-PAGE-006", "JT-PAGE-009", "JT-PAGE-011", "JT-PAGE-013"),
+        also=("JT-PAGE-006", "JT-PAGE-009", "JT-PAGE-013"),
     ),
     Fault(
         "total-counts-remaining-items",
@@ -113,10 +112,31 @@ FAULTS = [
         "has-more-always-true",
         ("JT-PAGE-016",),
         "meta.has_more is true on every page, the last one included",
+        also=("JT-PAGE-017",),  # alt: the last page's Link rel=next follows has_more
     ),
     Fault(
         "meta-offset-always-zero",
         ("JT-PAGE-016",),
         "meta.offset is 0 whatever offset was asked for",
+    ),
+    Fault(
+        "user-posts-keyed-by-id",
+        ("JT-PAGE-018",),
+        "GET /users/{id}/posts answers its items as an object keyed by post id "
+        '({"data": {"12": {...}}}: PHP\'s json_encode of an array never re-indexed)',
+        also=(  # every check reading that list's items fails with it
+            "JT-PAGE-001",
+            "JT-PAGE-002",
+            "JT-PAGE-003",
+            "JT-PAGE-004",
+            "JT-PAGE-005",
+            "JT-PAGE-006",
+            "JT-PAGE-007",
+            "JT-PAGE-008",
+            "JT-PAGE-009",
+            "JT-PAGE-014",
+            "JT-PAGE-015",
+            "JT-PAGE-016",
+        ),
     ),
 ]

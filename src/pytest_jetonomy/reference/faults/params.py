@@ -11,10 +11,10 @@ FAULTS = [
         "POST /spaces/{space_id}/posts without title creates an 'Untitled' post",
     ),
     Fault(
-        "notification-read-cast-loosely",
+        "reply-parent-id-cast-loosely",
         ("JT-PARAM-002",),
-        "PATCH /notifications/{id} casts any read value to a boolean (PHP style: any "
-        "non-empty text is true) instead of refusing a non-boolean",
+        "POST /posts/{post_id}/replies casts parent_id like PHP's absint(): text that is no "
+        "number becomes 0 and the reply is created at the top level instead of refused",
     ),
     Fault(
         "unknown-post-sort-falls-back",
@@ -70,8 +70,9 @@ FAULTS = [
         "new_member) although captcha is disabled",
     ),
     Fault(
-        "unknown-subscription-target-accepted",
+        "post-move-target-not-checked",
         ("JT-PARAM-013",),
-        "POST /subscriptions subscribes to an object_id that names nothing",
+        "POST /posts/{id}/move with a target_space_id naming no space answers 200 and leaves "
+        "the post where it was (the target space is never looked up)",
     ),
 ]

@@ -21,8 +21,8 @@ def list_bookmarks(ctx: Ctx) -> Result:
         post = queries.post_row(ctx.db, int(row["post_id"]))
         if post is not None and ctx.can_see_post(post):
             items.append(ser.bookmark(row, ser.post(ctx, post)))
-            if ctx.fault("bookmarks-listed-without-post-id"):
-                del items[-1]["post_id"]
+            if ctx.fault("bookmarks-listed-without-post-id"):  # which post: not said
+                del items[-1]["post_id"], items[-1]["post"]
     listing = full_list(items)
     return Result(listing.body(), headers=listing.headers)
 
@@ -62,6 +62,6 @@ def remove_bookmark(ctx: Ctx) -> Result:
         return Result(ser.deleted(int(row["id"])))
     with ctx.db.transaction() as db:
         db.execute("DELETE FROM bookmarks WHERE id = ?", (row["id"],))
-    if ctx.fault("bookmark-delete-reports-false"):
-        return Result({**ser.deleted(int(row["id"])), "deleted": False})
+    if ctx.fault("bookmark-delete-redirects"):  # the form handler's redirect after deleting
+        return Result(None, 302, {"Location": f"{ctx.base_url}wp-json/jetonomy/v1/bookmarks"})
     return Result(ser.deleted(int(row["id"])))

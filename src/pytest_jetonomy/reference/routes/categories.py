@@ -46,11 +46,6 @@ def _check(ctx: Ctx, args: dict[str, Any], own_id: int | None = None) -> None:
 def list_categories(ctx: Ctx) -> Result:
     rows = ctx.db.all(queries.CATEGORIES_SELECT + " ORDER BY c.name COLLATE NOCASE, c.id")
     listing = full_list([ser.category(row) for row in rows])
-    if ctx.fault("categories-listed-without-space-count"):
-        for item in listing.items:
-            del item["space_count"]
-    if ctx.fault("categories-listed-as-bare-array"):
-        return Result(listing.items, headers=listing.headers)
     return Result(listing.body(), headers=listing.headers)
 
 
@@ -83,8 +78,6 @@ def create_category(ctx: Ctx) -> Result:
                 clock.now_iso(),
             ),
         )
-    if ctx.fault("category-create-answers-id-only"):
-        return Result({"id": new_id}, 201)
     return Result(ser.category(_category(ctx, new_id)), 201)
 
 

@@ -43,7 +43,9 @@ def leaderboard(ctx: Ctx) -> Result:
         f"leaderboard:{period}",
         lambda pair, position: {
             "rank": position if ctx.fault("leaderboard-ranks-from-zero") else position + 1,
-            "user": ser.author(pair[1]),
+            "user": ser.author(pair[1])
+            if not ctx.fault("leaderboard-users-by-name-only")  # the display name, no id
+            else pair[1]["display_name"],
             "reputation": pair[0],
         },
     )

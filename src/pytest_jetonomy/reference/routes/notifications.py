@@ -35,9 +35,6 @@ def list_notifications(ctx: Ctx) -> Result:
         f"notifications:{int(bool(args.get('unread')))}",
         lambda r, _: ser.notification(r),
     )
-    if ctx.fault("notification-message-renamed-text"):
-        for item in listing.items:
-            item["text"] = item.pop("message")
     return Result(listing.body(), headers=listing.headers)
 
 
@@ -50,8 +47,8 @@ def unread_count(ctx: Ctx) -> Result:
         count = ctx.db.scalar(
             "SELECT COUNT(*) FROM notifications WHERE user_id = ?", (ctx.user_id,)
         )
-    if ctx.fault("unread-count-renamed-unread"):
-        return Result({"unread": int(count or 0)})
+    if ctx.fault("unread-count-as-numeric-string"):  # PHP's string from the database driver
+        return Result({"count": str(int(count or 0))})
     return Result({"count": int(count or 0)})
 
 
@@ -68,10 +65,7 @@ def mark_notification(ctx: Ctx, id: int) -> Result:
     row = ctx.db.one("SELECT * FROM notifications WHERE id = ?", (id,))
     if row is None:
         raise not_found("Notification")
-    if ctx.fault("notification-read-cast-loosely") and ctx.params.get("read") is not None:
-        read = bool(ctx.params["read"])
-    else:
-        read = ctx.args()["read"]
+    read = ctx.args()["read"]
     if not ctx.fault("notification-patch-owner-not-checked"):
         ctx.require(int(row["user_id"]) == ctx.user_id, "This notification is not yours.")
     if ctx.fault("notification-cannot-be-marked-unread"):  # only ever sets the read flag
@@ -85,6 +79,8 @@ def mark_notification(ctx: Ctx, id: int) -> Result:
 
 @route("POST", "/notifications/mark-all-read", auth=REQUIRED, name="mark_all_read")
 def mark_all_read(ctx: Ctx) -> Result:
+    if ctx.fault("mark-all-read-does-nothing"):  # answers success, marks nothing
+        return Result({"count": 0})
     with ctx.db.transaction() as db:
         db.execute("UPDATE notifications SET is_read = 1 WHERE user_id = ?", (ctx.user_id,))
     return Result({"count": 0})

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from .. import clock, content, events, linkpreview, queries
+from .. import clock, content, dialect, events, linkpreview, queries
 from .. import serializers as ser
 from ..context import Ctx, Result
 from ..errors import invalid_param, not_found
@@ -129,12 +128,15 @@ def get_post(ctx: Ctx, id: int) -> Result:
         row = queries.post_row(ctx.db, id)
         if row is not None and ctx.is_live(row):
             return Result(ser.post(ctx, row))
-    post = ctx.post(id)
+    post = dialect.viewed(ctx, ctx.post(id))
     if ctx.fault("closed-space-posts-hidden-from-members"):
         space = queries.space_row(ctx.db, int(post["space_id"]))
         if space is None or (space["visibility"] != "public" and not ctx.identity.can_moderate):
             raise not_found("Post")
-    return Result(ser.post(ctx, post))
+    body = ser.post(ctx, post)
+    if ctx.fault("post-read-without-vote-counts"):  # the counts shown in lists only
+        body = {k: v for k, v in body.items() if k not in ("upvotes", "downvotes", "vote_score")}
+    return Result(body)
 
 
 @route(
@@ -245,8 +247,7 @@ def pin_post(ctx: Ctx, id: int) -> Result:
             db.execute("UPDATE posts SET is_pinned = 1 WHERE id = ?", (id,))
         else:
             db.execute("UPDATE posts SET is_pinned = 1 - is_pinned WHERE id = ?", (id,))
-    status = 201 if ctx.fault("pin-answers-201-created") else 200
-    return Result(ser.post(ctx, ctx.post(id)), status)
+    return Result(ser.post(ctx, ctx.post(id)))
 
 
 @route(
@@ -262,7 +263,9 @@ def move_post(ctx: Ctx, id: int) -> Result:
     ctx.post(id)
     target = ctx.args()["target_space_id"]
     if queries.space_row(ctx.db, target) is None:
-        raise not_found("Target space")
+        if not ctx.fault("post-move-target-not-checked"):
+            raise not_found("Target space")
+        target = ctx.post(id)["space_id"]  # an UPDATE joined on spaces: changes nothing
     ctx.require(ctx.identity.can_moderate)
     if ctx.fault("move-ignored"):
         target = ctx.post(id)["space_id"]
@@ -321,16 +324,8 @@ def link_preview(ctx: Ctx) -> Result:
     url = ctx.args()["url"].strip()
     if ctx.fault("link-preview-requires-regular-trust"):
         ctx.require(ctx.identity.trust_level not in ("new_member", "member"), "Not trusted yet.")
-    try:
-        parts = urlsplit(url)
-        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise invalid_param("url", "must be an http or https URL")
-    preview = linkpreview.fetch(url)
+    policy = linkpreview.FetchPolicy.of_server(ctx.config.link_preview_allow, ctx.request.environ)
+    preview = linkpreview.fetch(url, policy)
     if ctx.fault("link-preview-drops-description-and-image"):  # only the title kept
         preview = {**preview, "description": None, "image": None}
-    if ctx.fault("link-preview-image-renamed"):
-        preview["og:image"] = preview.pop("image")
     return Result(preview)

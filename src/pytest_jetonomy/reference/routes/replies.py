@@ -65,6 +65,10 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
     if ctx.fault("reply-captcha-required-while-disabled") and not ctx.params.get("captcha_token"):
         if ctx.identity.trust_level in ("new_member", "member"):
             raise invalid_param("captcha_token", "is required")
+    if ctx.fault("reply-parent-id-cast-loosely"):  # PHP absint(): text that is no number is 0
+        parent = ctx.params.get("parent_id")
+        if isinstance(parent, str) and not parent.strip().isdigit():
+            ctx.params = {k: v for k, v in ctx.params.items() if k != "parent_id"}
     args = ctx.args()
     parent_id = args.get("parent_id")
     if ctx.fault("reply-parent-id-ignored"):  # every reply stored at the top level
@@ -76,6 +80,8 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
         if int(parent["post_id"]) != post_id:
             raise invalid_param("parent_id", "belongs to another post")
     if post["is_closed"] and not ctx.fault("closed-post-takes-replies"):
+        if ctx.alt:  # the alt dialect's reading: a request the post's state refuses
+            raise invalid_param("post_id", "is closed to new replies")
         raise forbidden("This post is closed to new replies.")
     if post["status"] != "publish":
         raise forbidden("Replies are only possible on published posts.")
@@ -146,7 +152,7 @@ def accept_reply(ctx: Ctx, id: int) -> Result:
     if space is None or space["type"] != "qa":
         raise invalid_param("id", "answers can only be accepted in Q&A spaces")
     with ctx.db.transaction() as db:
-        if not reply["is_accepted"]:
+        if not reply["is_accepted"] and not ctx.fault("accept-does-nothing"):
             now = clock.now_iso()
             db.execute(
                 "UPDATE replies SET is_accepted = 0, accepted_at = NULL WHERE post_id = ?",
@@ -155,8 +161,7 @@ def accept_reply(ctx: Ctx, id: int) -> Result:
             db.execute(
                 "UPDATE replies SET is_accepted = 1, accepted_at = ? WHERE id = ?", (now, id)
             )
-            if not ctx.fault("accept-not-recorded-on-post"):
-                db.execute("UPDATE posts SET accepted_reply_id = ? WHERE id = ?", (id, post["id"]))
+            db.execute("UPDATE posts SET accepted_reply_id = ? WHERE id = ?", (id, post["id"]))
             events.reply_accepted(db, reply, post, ctx.user_id)
     return Result(ser.reply(ctx, ctx.reply(id)[0]))
 
@@ -214,4 +219,6 @@ def split_reply(ctx: Ctx, id: int) -> Result:
             )
         if not ctx.fault("split-leaves-reply-in-place"):
             content.delete_replies(db, [id])
+    if ctx.fault("split-answers-without-id"):
+        return Result({"success": True}, 201)
     return Result(ser.post(ctx, ctx.post(new_id)), 201)

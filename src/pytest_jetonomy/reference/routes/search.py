@@ -101,10 +101,6 @@ def search(ctx: Ctx) -> Result:
         str(args.get(k, "")) for k in ("q", "mode", "space_id", "author_id", "tag_id", "sort")
     )
     listing = paginate(hits, key, page, sig[:200], lambda h, _: h.render(needle))
-    if ctx.fault("search-posts-typed-topic"):
-        for item in listing.items:
-            if item["type"] == "post":
-                item["type"] = "topic"
     return Result(listing.body(), headers=listing.headers)
 
 

@@ -54,8 +54,10 @@ def merge_settings(current: str | None, changes: dict[str, Any]) -> str:
 
 
 def _check_space_fields(ctx: Ctx, args: dict[str, Any]) -> None:
-    if "type" in args and not _TYPE_RE.match(args["type"]):
+    if "type" in args and not ctx.alt and not _TYPE_RE.match(args["type"]):
         raise invalid_param("type", "must be a short lowercase identifier such as discussion or qa")
+    if "type" in args and not args["type"].strip():  # the alt dialect takes any label
+        raise invalid_param("type", "must not be empty")
     if "name" in args and not args["name"].strip():
         raise invalid_param("name", "must not be empty")
     if args.get("category_id") is not None:
@@ -165,10 +167,12 @@ def get_space(ctx: Ctx, id: int) -> Result:
     if ctx.fault("closed-space-refused-to-members") and space["visibility"] != "public":
         ctx.require(ctx.identity.can_moderate, "Only moderators can read this space.")
     body = ser.space(space)
+    if ctx.fault("space-read-without-settings"):  # the list's columns only
+        del body["settings"]
     if ctx.fault("space-counts-frozen"):  # the counters of a new space, never updated
         body.update(member_count=1, post_count=0)
-    if ctx.fault("space-member-count-renamed"):
-        body["members_count"] = body.pop("member_count")
+    if ctx.fault("empty-space-settings-as-array") and body.get("settings") == {}:
+        body["settings"] = []  # PHP's json_encode of an empty array
     return Result(body)
 
 
@@ -310,7 +314,7 @@ def join_space(ctx: Ctx, id: int) -> Result:
     token = ctx.args().get("invite_token")
     invited = bool(token) and _valid_invite(ctx.db, token, id) is not None
     if not invited and not ctx.can_see_space(space):
-        raise not_found("Space")
+        raise ctx.unseen("Space", id)
     already = ctx.is_member(id)
     policy = space["join_policy"]
     if policy == "open" and ctx.fault("open-join-left-pending"):
@@ -321,8 +325,6 @@ def join_space(ctx: Ctx, id: int) -> Result:
         policy = "open"
     if already or invited or policy == "open" or ctx.identity.is_admin:
         status, role = _join(ctx, id, "joined")
-        if ctx.fault("join-status-is-member"):
-            status = "member"
         return Result(ser.join_result(id, ctx.user_id, status, role), 200 if already else 201)
     if policy == "approval":
         status, role = _join(ctx, id, "pending")
@@ -410,8 +412,9 @@ def create_invite(ctx: Ctx, id: int) -> Result:
     row = ctx.db.one("SELECT * FROM invites WHERE token = ?", (token,))
     assert row is not None
     invite = ser.invite(row, invite_url(ctx, token))
-    if ctx.fault("invite-without-url"):
-        del invite["url"]
+    if ctx.fault("open-space-invite-not-stored") and ctx.space(id)["join_policy"] == "open":
+        with ctx.db.transaction() as db:  # "anyone may join": the invite answered, not kept
+            db.execute("DELETE FROM invites WHERE token = ?", (token,))
     return Result(invite, 201)
 
 

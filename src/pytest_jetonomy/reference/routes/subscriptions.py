@@ -19,8 +19,6 @@ ARGS = [
 def _target(ctx: Ctx) -> tuple[str, int]:
     args = ctx.args()
     kind, object_id = args["object_type"], args["object_id"]
-    if ctx.fault("unknown-subscription-target-accepted"):
-        return kind, object_id
     if kind == "post":
         ctx.post(object_id)
     else:
@@ -36,9 +34,6 @@ def list_subscriptions(ctx: Ctx) -> Result:
     if ctx.fault("space-subscriptions-not-listed"):  # a list written for posts only
         rows = [row for row in rows if row["object_type"] == "post"]
     listing = full_list([ser.subscription(row) for row in rows])
-    if ctx.fault("subscriptions-listed-without-object-type"):
-        for item in listing.items:
-            del item["object_type"]
     return Result(listing.body(), headers=listing.headers)
 
 

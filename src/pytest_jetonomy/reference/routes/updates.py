@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clock
 from ..context import Ctx, Result
-from ..errors import invalid_param
+from ..errors import missing_params
 from ..pagination import full_list
 from ..params import Arg
 from ..routing import REQUIRED, route
@@ -38,7 +38,7 @@ def updates(ctx: Ctx) -> Result:
     if ctx.fault("updates-scope-id-optional") and "id" not in args:
         scope = "global"  # a space or post scope without id read as global
     if scope != "global" and "id" not in args:
-        raise invalid_param("id", f"is required when scope is {scope}")
+        raise missing_params(["id"])  # required when scope is space or post
     if scope == "space":
         ctx.space(args["id"])
     elif scope == "post":
@@ -126,7 +126,4 @@ def updates(ctx: Ctx) -> Result:
             )
     events.sort(key=lambda pair: pair[0])
     listing = full_list([item for _, item in events[-MAX_ITEMS:]])
-    if ctx.fault("updates-without-object-type"):
-        for item in listing.items:
-            del item["object_type"]
     return Result(listing.body(), headers=listing.headers)

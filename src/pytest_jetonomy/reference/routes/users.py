@@ -56,8 +56,6 @@ def update_me(ctx: Ctx) -> Result:
 @route("GET", "/users/<id:id>", auth=PUBLIC, name="get")
 def get_user(ctx: Ctx, id: int) -> Result:
     profile = ser.user_public(ctx, ctx.user(id))
-    if ctx.fault("public-profile-without-reputation"):
-        del profile["reputation"]
     return Result(profile)
 
 
@@ -89,4 +87,7 @@ def user_posts(ctx: Ctx, id: int) -> Result:
         lambda r, _: r,
     )
     listing.items = ser.posts(ctx, listing.items)
-    return Result(listing.body(), headers=listing.headers)
+    body = listing.body()
+    if ctx.fault("user-posts-keyed-by-id"):  # $out[$post->id] = ... and no array_values()
+        body["data"] = {str(item["id"]): item for item in listing.items}
+    return Result(body, headers=listing.headers)

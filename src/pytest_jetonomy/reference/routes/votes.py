@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import clock
+from .. import clock, dialect
 from .. import serializers as ser
 from ..context import Ctx, Result
 from ..errors import invalid_param
@@ -40,9 +40,6 @@ def _cast(ctx: Ctx, object_type: str, object_id: int) -> Result:
             "SELECT value FROM votes WHERE user_id = ? AND object_type = ? AND object_id = ?",
             (ctx.user_id, object_type, object_id),
         )
-        stale = None
-        if object_type == "post" and ctx.fault("post-vote-answer-stale"):
-            stale = _result(db, object_type, object_id, ctx.user_id)
         if object_type == "post" and ctx.fault("vote-recast-does-not-toggle"):
             current = None
         if object_type == "reply" and ctx.fault("reply-vote-recast-does-not-toggle"):
@@ -62,8 +59,6 @@ def _cast(ctx: Ctx, object_type: str, object_id: int) -> Result:
                 "DO UPDATE SET value = excluded.value, created_at = excluded.created_at",
                 (ctx.user_id, object_type, object_id, value, clock.now_iso()),
             )
-        if stale is not None:
-            return stale
         return _result(db, object_type, object_id, ctx.user_id)
 
 
@@ -83,24 +78,22 @@ def _remove(ctx: Ctx, object_type: str, object_id: int) -> Result:
 def vote_post(ctx: Ctx, id: int) -> Result:
     ctx.post(id)
     result = _cast(ctx, "post", id)
-    if ctx.fault("vote-result-without-vote-score"):
-        del result.body["vote_score"]
-    return result
+    return dialect.voted(ctx, "post", id, result)
 
 
 @route("DELETE", "/posts/<id:id>/vote", auth=REQUIRED, name="post_remove")
 def unvote_post(ctx: Ctx, id: int) -> Result:
     ctx.post(id)
-    return _remove(ctx, "post", id)
+    return dialect.voted(ctx, "post", id, _remove(ctx, "post", id))
 
 
 @route("POST", "/replies/<id:id>/vote", auth=REQUIRED, name="reply_cast", args=[VALUE_ARG])
 def vote_reply(ctx: Ctx, id: int) -> Result:
     ctx.reply(id)
-    return _cast(ctx, "reply", id)
+    return dialect.voted(ctx, "reply", id, _cast(ctx, "reply", id))
 
 
 @route("DELETE", "/replies/<id:id>/vote", auth=REQUIRED, name="reply_remove")
 def unvote_reply(ctx: Ctx, id: int) -> Result:
     ctx.reply(id)
-    return _remove(ctx, "reply", id)
+    return dialect.voted(ctx, "reply", id, _remove(ctx, "reply", id))

@@ -1,0 +1,41 @@
+"""Runs a selection of the conformance suite against an embedded reference server with a fault
+variant switched on (or none), in one dialect, and returns its JSON report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pytest_jetonomy.contract import conformance_dir
+from pytest_jetonomy.reference.faults import Fault
+
+
+def run_suite_with_fault(
+    pytester: pytest.Pytester,
+    fault: Fault | None,
+    requirements: list[str],
+    files: dict[str, set[str]],
+    dialect: str = "default",
+) -> dict:
+    """Run the checks of ``requirements`` against an embedded reference server in ``dialect``
+    with ``fault`` switched on (None: the conformant server); return the JSON report."""
+    report = pytester.path / "report.json"
+    paths = sorted({path for rid in requirements for path in files.get(rid, ())})
+    args = [
+        *(paths or [str(conformance_dir())]),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *([f"--reference-fault={fault.name}"] if fault is not None else []),
+        f"--reference-dialect={dialect}",
+        "--reference-window=2",
+        f"--conformance-report={report}",
+        "-q",
+    ] + [f"--requirement={rid}" for rid in requirements]
+    result = pytester.runpytest_inprocess(*args)
+    output = result.stdout.str()
+    assert "INTERNALERROR" not in output, output[-3000:]
+    assert report.exists(), output[-3000:]
+    return json.loads(report.read_text())
