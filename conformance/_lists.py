@@ -33,10 +33,9 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from pytest_jetonomy import lists, spellings
+from pytest_jetonomy import expect, lists, spellings
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
 from pytest_jetonomy.factories import (
-    CreationError,
     created,
     post_payload,
     reply_payload,
@@ -45,7 +44,7 @@ from pytest_jetonomy.factories import (
 )
 from pytest_jetonomy.observe import HeldUser, TopLevelId, is_integer, value_at, where
 from pytest_jetonomy.run import JetonomyRun
-from pytest_jetonomy.shared import SharedResourceError, shared_resource
+from pytest_jetonomy.shared import shared_resource
 
 from .world import my_id
 
@@ -83,11 +82,7 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
         if not run.has_role(role):
             continue
         response = run.client(role).post(f"/spaces/{space_id}/members")
-        if response.status not in (200, 201):
-            raise CreationError(
-                f"could not join the pagination space as {role}: HTTP {response.status}\n"
-                + response.exchange.describe()
-            )
+        expect.status(response, (200, 201), why=f"join the pagination space as {role}")
         joined[role] = my_id(run, role)
     post_ids = []
     for n in range(POSTS):
@@ -124,13 +119,9 @@ def shared_lists(tmp_path_factory: pytest.TempPathFactory, run: JetonomyRun) -> 
                 "the pagination lists need the admin and leader roles: "
                 + run.credentials.missing_reason(role)
             )
-    try:
-        return shared_resource(
-            tmp_path_factory, run.settings.run_prefix, "pagination-lists", lambda: build_lists(run)
-        )
-    except SharedResourceError as exc:
-        cause = str(exc)
-    pytest.fail(cause, pytrace=False)
+    return shared_resource(
+        tmp_path_factory, run.settings.run_prefix, "pagination-lists", lambda: build_lists(run)
+    )
 
 
 # -- recipes ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from faker import Faker
 from pytest_jetonomy.factories import Factory
 from pytest_jetonomy.fixtures import _cleanup
 from pytest_jetonomy.run import JetonomyRun
-from pytest_jetonomy.shared import SharedResourceError, shared_resource
+from pytest_jetonomy.shared import shared_resource
 
 from .examples import Examples
 from .world import FoundWorld, build_world, discover_world
@@ -28,17 +28,13 @@ def world(tmp_path_factory: pytest.TempPathFactory, jetonomy_run: JetonomyRun) -
                 + jetonomy_run.credentials.missing_reason(role)
             )
     read_only = jetonomy_run.settings.read_only
-    try:
-        world = shared_resource(
-            tmp_path_factory,
-            jetonomy_run.settings.run_prefix,
-            "conformance-world",
-            lambda: (discover_world if read_only else build_world)(jetonomy_run),
-        )
-        return FoundWorld(world) if read_only else world
-    except SharedResourceError as exc:
-        cause = str(exc)
-    pytest.fail(cause, pytrace=False)  # outside the except: no chained traceback
+    world = shared_resource(
+        tmp_path_factory,
+        jetonomy_run.settings.run_prefix,
+        "conformance-world",
+        lambda: (discover_world if read_only else build_world)(jetonomy_run),
+    )
+    return FoundWorld(world) if read_only else world
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def test_namespace_index_lists_route(endpoint, namespace_index: ApiResponse) -> 
     path with sample values must match one of them in full, and the method be listed there.
     ``args`` may be an object or, for a route without arguments, ``[]`` (WordPress core).
     """
-    expect.status(namespace_index, 200, why="the namespace index")
+    expect.status(namespace_index, 200, why="the namespace index", subject=True)
     body = expect.json_body(namespace_index)
     expect.that(
         isinstance(body, dict) and isinstance(body.get("routes"), dict),
@@ -176,7 +176,7 @@ def test_fields_limits_the_answer(pick, examples: Examples) -> None:
         pytest.skip(f"the post shows fewer than {others} top-level keys besides id")
     fields = (["id"] if with_id else []) + candidates[:others]
     response = admin.get(f"/posts/{post_id}", params={"_fields": ",".join(fields)})
-    expect.status(response, 200, why="_fields is a WordPress global parameter")
+    expect.status(response, 200, why="_fields is a WordPress global parameter", subject=True)
     body = expect.json_body(response)
     expect.that(
         isinstance(body, dict) and set(body) == set(fields),
@@ -204,7 +204,7 @@ def test_envelope_wraps_a_success(examples: Examples) -> None:
     admin = examples.client("admin")
     post_id = examples.fresh("post")
     response = admin.get(f"/posts/{post_id}", params={"_envelope": "1"})
-    expect.status(response, 200, why="an enveloped answer is always sent as 200")
+    expect.status(response, 200, why="an enveloped answer is always sent as 200", subject=True)
     body = expect.json_body(response)
     ok = (
         isinstance(body, dict)
@@ -221,7 +221,7 @@ def test_envelope_wraps_an_error(examples: Examples) -> None:
     """GET /posts/<unknown>?_envelope: 200 {status: 404, body: the error envelope}."""
     admin = examples.client("admin")
     response = admin.get(f"/posts/{NEVER_USED_ID}", params={"_envelope": "1"})
-    expect.status(response, 200, why="an enveloped error is sent as 200 too")
+    expect.status(response, 200, why="an enveloped error is sent as 200 too", subject=True)
     body = expect.json_body(response)
     inner = body.get("body") if isinstance(body, dict) else None
     ok = (
@@ -256,7 +256,7 @@ def test_success_is_json(endpoint, examples: Examples) -> None:
 
 @pytest.mark.requirement("JT-CONV-005")
 def test_namespace_index_is_json(namespace_index: ApiResponse) -> None:
-    expect.status(namespace_index, 200)
+    expect.status(namespace_index, 200, subject=True)
     expect.that(
         namespace_index.content_type.lower().startswith("application/json"),
         "Content-Type application/json",

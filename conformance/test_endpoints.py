@@ -76,11 +76,13 @@ def test_api_prefix(jetonomy_admin: JetonomyClient, request: pytest.FixtureReque
     """<target>/wp-json/jetonomy/v1/spaces answers a list, and .../posts/{id} of a known post
     that post (the spaces first: the run-wide world needs the prefix too)."""
     spaces = jetonomy_admin.get(f"{jetonomy_admin.target_url}{API_PREFIX}/spaces")
-    lists.page_items(spaces, f"GET {API_PREFIX}/spaces (the API lives under {API_PREFIX})")
+    lists.page_items(
+        spaces, f"GET {API_PREFIX}/spaces (the API lives under {API_PREFIX})", subject=True
+    )
     world = request.getfixturevalue("world")
     post_id = world["posts"]["public"]
     response = jetonomy_admin.get(f"{jetonomy_admin.target_url}{API_PREFIX}/posts/{post_id}")
-    expect.status(response, 200, why=f"the API lives under {API_PREFIX}")
+    expect.status(response, 200, why=f"the API lives under {API_PREFIX}", subject=True)
     body = expect.json_body(response)
     expect.that(isinstance(body, dict) and body.get("id") == post_id, f"post {post_id}", response)
 
@@ -110,7 +112,7 @@ def test_creation_tells_the_new_id(endpoint, examples: Examples) -> None:
     """A creation answers 200 or 201 and tells the new object's id: an integer ``id`` in the
     body or a ``Location`` header ending in it."""
     response = examples.send(endpoint)
-    expect.status(response, (200, 201), why=f"creation by {endpoint.label}")
+    expect.status(response, (200, 201), why=f"creation by {endpoint.label}", subject=True)
     if endpoint.id not in ADDRESSED_CREATIONS:
         return
     body = response.json() if response.is_json and response.text.strip() else None
@@ -132,7 +134,7 @@ def test_deletion_status(endpoint, examples: Examples) -> None:
     """A deletion answers 200, 202 or 204 (with or without a body: what it did is checked by
     the behaviour checks)."""
     response = examples.send(endpoint)
-    expect.status(response, (200, 202, 204), why=f"deletion by {endpoint.label}")
+    expect.status(response, (200, 202, 204), why=f"deletion by {endpoint.label}", subject=True)
 
 
 SINGLE_GETS = [
@@ -148,7 +150,7 @@ def test_single_object_is_bare(endpoint, examples: Examples) -> None:
     """GET of one object answers the object itself, with the id asked for at the top level."""
     wanted = examples.resolve(endpoint.example["path"]["id"])
     response = examples.call(endpoint).send(examples.client("admin"))
-    expect.status(response, 200, why=f"{endpoint.label} of an existing object")
+    expect.status(response, 200, why=f"{endpoint.label} of an existing object", subject=True)
     body = expect.json_body(response)
     expect.that(
         isinstance(body, dict) and body.get("id") == wanted,

@@ -104,7 +104,7 @@ def member_is_listed(examples: Examples) -> tuple[Walk, Path | None, Any]:
 def test_leaderboard_period_is_accepted(examples: Examples, period: str) -> None:
     """GET /leaderboards?period=...: 200 and a list."""
     response = examples.client("admin").get(PATH, params={"period": period})
-    page_items(response, f"GET {PATH}?period={period}")
+    page_items(response, f"GET {PATH}?period={period}", subject=True)
 
 
 @pytest.mark.requirement("JT-SCHEMA-038")

@@ -106,7 +106,7 @@ def test_link_preview_fields(examples: Examples) -> None:
     or read by it) among the preview's strings, whatever their names."""
     url = examples.resolve("@url.target")
     response = examples.client("member").get("/link-preview", params={"url": url})
-    expect.status(response, 200, why=f"a link preview of {url}")
+    expect.status(response, 200, why=f"a link preview of {url}", subject=True)
     texts = _strings(json_object(response, f"a link preview of {url}"))
     served = _served_open_graph(examples, url)
     page = served or _page_open_graph(examples, url)

@@ -163,7 +163,7 @@ def test_approve_publishes_and_dequeues(examples: Examples) -> None:
     approved = examples.client("moderator").post(f"/moderation/approve/post/{post_id}")
     expect.status(approved, SUCCESS, why="approve the held post")
     read = examples.client("anonymous").get(f"/posts/{post_id}")
-    expect.status(read, 200, why=f"anonymous reads the approved post {post_id}")
+    expect.status(read, 200, why=f"anonymous reads the approved post {post_id}", subject=True)
     body = expect.json_body(read)
     expect.that(
         isinstance(body, dict) and matches(body.get("id"), post_id),
@@ -279,7 +279,7 @@ def test_lifted_ban_lets_user_write(examples: Examples) -> None:
     replied = examples.client("new_member").post(
         f"/posts/{post_id}/replies", json=reply_payload(examples.prefix, examples.factory.faker)
     )
-    expect.status(replied, CREATED, why="new_member replies after the ban is lifted")
+    expect.status(replied, CREATED, why="new_member replies after the ban is lifted", subject=True)
     reply_id = int(created(replied, "a reply by new_member after the ban")["id"])
     admin = examples.client("admin")
     examples.factory.defer(lambda: admin.delete(f"/replies/{reply_id}"))

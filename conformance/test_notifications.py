@@ -26,7 +26,7 @@ import pytest
 
 from pytest_jetonomy import expect, lists, spellings
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
-from pytest_jetonomy.factories import CreationError
+from pytest_jetonomy.failures import Blocked
 from pytest_jetonomy.lists import walk
 from pytest_jetonomy.observe import (
     Observation,
@@ -56,7 +56,7 @@ def seed(examples: Examples, author_role: str) -> int | None:
     posted: the promise under check may hold with no notification at all)."""
     try:
         post_id, _ = examples.new_post(author_role)
-    except CreationError:
+    except Blocked:
         return None
     return examples.new_reply(post_id, "regular")[0]
 

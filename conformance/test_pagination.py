@@ -78,7 +78,7 @@ def test_list_answers_its_items_as_an_array(endpoint, reader: ListReader) -> Non
     """The answer is a JSON array, or a JSON object holding one array of items (the first
     page and a later one)."""
     for response in (reader.get(), reader.get(limit=reader.small, offset=reader.small)):
-        expect.status(response, 200, why=f"a page of {reader.label}")
+        expect.status(response, 200, why=f"a page of {reader.label}", subject=True)
         body = expect.json_body(response)
         try:
             lists.items_of(body)
@@ -418,7 +418,7 @@ def test_offset_past_the_end_is_an_empty_page(endpoint, reader: ListReader) -> N
     total = reader.total_hint()
     offset = (total if total is not None else 100_000) + 10
     response = reader.get(offset=offset)
-    expect.status(response, 200, why=f"offset={offset} past the end is not an error")
+    expect.status(response, 200, why=f"offset={offset} past the end is not an error", subject=True)
     items = lists.page_items(response, f"a page of {reader.label}")
     expect.that(not items, f"no items at offset={offset}", response, detail=f"{len(items)} items")
 

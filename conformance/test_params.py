@@ -333,7 +333,9 @@ def test_optional_param_is_accepted(endpoint, location, changes, examples) -> No
     """
     resolved = {k: _resolve(v, endpoint, examples) for k, v in changes.items()}
     response = _send(examples, endpoint, location, **resolved)
-    expect.status(response, endpoint.response["status"], why=f"{endpoint.label} with {resolved}")
+    expect.status(
+        response, endpoint.response["status"], why=f"{endpoint.label} with {resolved}", subject=True
+    )
 
 
 # -- JT-PARAM-007 status defaults to publish -------------------------------------------------------
@@ -446,7 +448,7 @@ POSTS_LIST = CONTRACT.endpoint("posts.list")
 def test_documented_post_sorts_are_accepted(sort, examples: Examples) -> None:
     """GET /spaces/{space_id}/posts?sort=<documented value>: 200 and a list."""
     response = examples.call(POSTS_LIST).with_query(sort=sort).send(examples.client("admin"))
-    lists.page_items(response, f"GET /spaces/{{space_id}}/posts?sort={sort}")
+    lists.page_items(response, f"GET /spaces/{{space_id}}/posts?sort={sort}", subject=True)
 
 
 # -- JT-PARAM-011 tags given as slugs -----------------------------------------------------------------
@@ -486,11 +488,17 @@ def test_no_captcha_token_needed(examples: Examples) -> None:
     """A post and a reply without captcha_token are created (captcha disabled on a test site)."""
     post = examples.send(CONTRACT.endpoint("posts.create"), "member")
     expect.status(
-        post, (200, 201), why="a post without captcha_token (if captcha is on, turn it off)"
+        post,
+        (200, 201),
+        why="a post without captcha_token (if captcha is on, turn it off)",
+        subject=True,
     )
     reply = examples.send(CONTRACT.endpoint("replies.create"), "member")
     expect.status(
-        reply, (200, 201), why="a reply without captcha_token (if captcha is on, turn it off)"
+        reply,
+        (200, 201),
+        why="a reply without captcha_token (if captcha is on, turn it off)",
+        subject=True,
     )
 
 

@@ -118,12 +118,20 @@ def expect_entry_gone(
     )
 
 
-def joined_member(examples: Examples, role: str = "regular") -> tuple[int, int, Any, ApiResponse]:
-    """``role`` joins a fresh open space: (space id, user id, their member entry, the list)."""
+def joined_member(
+    examples: Examples, role: str = "regular", *, subject: bool = False
+) -> tuple[int, int, Any, ApiResponse]:
+    """``role`` joins a fresh open space: (space id, user id, their member entry, the list).
+    ``subject``: the join is what the check judges (a refusal fails it, not blocks it)."""
     space_id = examples.fresh("space")
     user_id = examples.user_id(role)
     before, _ = members(examples, space_id)
-    expect.status(join(examples, role, space_id), SUCCESS, why=f"join a fresh open space as {role}")
+    expect.status(
+        join(examples, role, space_id),
+        SUCCESS,
+        why=f"join a fresh open space as {role}",
+        subject=subject,
+    )
     after, response = members(examples, space_id)
     entry = expect_entry_appeared(before, after, user_id, response, "after joining")
     return space_id, user_id, entry, response
@@ -249,7 +257,7 @@ def test_new_space_stores_its_fields(
 def test_join_open_space(examples: Examples) -> None:
     """Joining an open space as member: a success, and a new entry of the member list holds
     the member's id."""
-    joined_member(examples, "member")
+    joined_member(examples, "member", subject=True)
 
 
 @pytest.mark.requirement("JT-BEHAV-018")
@@ -259,7 +267,7 @@ def test_join_approval_space_is_pending(examples: Examples, jetonomy_space_facto
     user_id = examples.user_id("member")
     before, _ = members(examples, space_id)
     response = join(examples, "member", space_id)
-    expect.status(response, SUCCESS, why="a join request on an approval space")
+    expect.status(response, SUCCESS, why="a join request on an approval space", subject=True)
     after, listed = members(examples, space_id)
     expect_not_joined(before, after, user_id, listed, "a join request awaits approval")
 
@@ -342,7 +350,7 @@ def test_redeeming_invite_joins(examples: Examples, jetonomy_space_factory) -> N
     after, listed = members(examples, space_id)
     expect_entry_appeared(before, after, user_id, listed, "after redeeming an invite")
     response = examples.client("member").get(f"/spaces/{space_id}")
-    expect.status(response, 200, why="a member reads their private space")
+    expect.status(response, 200, why="a member reads their private space", subject=True)
 
 
 @pytest.mark.requirement("JT-SCHEMA-039")
@@ -393,7 +401,7 @@ def test_member_can_leave(examples: Examples) -> None:
     space_id, user_id, _, _ = joined_member(examples, "regular")
     before, _ = members(examples, space_id)
     response = examples.client("regular").delete(f"/spaces/{space_id}/members/{user_id}")
-    expect.status(response, DELETED, why="leave the space")
+    expect.status(response, DELETED, why="leave the space", subject=True)
     after, listed = members(examples, space_id)
     expect_entry_gone(before, after, user_id, listed, "after leaving")
 
@@ -404,7 +412,7 @@ def test_space_admin_removes_member(examples: Examples) -> None:
     space_id, user_id, _, _ = joined_member(examples, "regular")
     before, _ = members(examples, space_id)
     response = examples.client("admin").delete(f"/spaces/{space_id}/members/{user_id}")
-    expect.status(response, DELETED, why="remove a member")
+    expect.status(response, DELETED, why="remove a member", subject=True)
     after, listed = members(examples, space_id)
     expect_entry_gone(before, after, user_id, listed, "after removal by the space admin")
 

@@ -34,21 +34,23 @@ def test_category_round_trip(examples: Examples) -> None:
     examples.factory.defer(lambda: admin.delete(path))
 
     read = admin.get(path)
-    expect.status(read, 200, why="GET the new category")
+    expect.status(read, 200, why="GET the new category", subject=True)
     expect.that(holds(expect.json_body(read), name), f"the category named {name!r}", read)
     listed, response = lists.find(admin, "/categories", category_id)
     expect.that(listed is not None, f"GET /categories lists the category {category_id}", response)
 
     description = f"{examples.resolve('@text.word')} after"
     patch = examples.body_for("categories.update", path, description=description)
-    expect.status(admin.patch(path, json=patch), (200, 204), why="PATCH the description")
+    expect.status(
+        admin.patch(path, json=patch), (200, 204), why="PATCH the description", subject=True
+    )
     read = admin.get(path)
-    expect.status(read, 200, why="GET the edited category")
+    expect.status(read, 200, why="GET the edited category", subject=True)
     edited = expect.json_body(read)
     expect.that(holds(edited, description), f"the new description {description!r}", read)
     expect.that(holds(edited, name), f"the name {name!r} kept by a description edit", read)
 
-    expect.status(admin.delete(path), DELETED, why="DELETE the category")
+    expect.status(admin.delete(path), DELETED, why="DELETE the category", subject=True)
     expect.error(admin.get(path), 404, "jetonomy_not_found")
 
 

@@ -188,7 +188,7 @@ def test_get_closed_space_for_member(role: str, kind: str, examples: Examples, w
     """A member of a private or hidden space reads it: 200 and the space (its id)."""
     space_id = world["spaces"][kind]
     response = examples.client(role).get(f"/spaces/{space_id}")
-    expect.status(response, 200, why=f"{role} is a member of the {kind} space")
+    expect.status(response, 200, why=f"{role} is a member of the {kind} space", subject=True)
     body = expect.json_body(response)
     expect.that(
         isinstance(body, dict) and body.get("id") == space_id, f"the space {space_id}", response
@@ -223,7 +223,7 @@ def test_closed_content_for_members(kind: str, examples: Examples, world: dict) 
     regular = examples.client("regular")
     post_id = world["posts"][kind]
     single = regular.get(f"/posts/{post_id}")
-    expect.status(single, 200, why=f"regular is a member of the {kind} space")
+    expect.status(single, 200, why=f"regular is a member of the {kind} space", subject=True)
     body = expect.json_body(single)
     expect.that(isinstance(body, dict) and body.get("id") == post_id, f"post {post_id}", single)
     listed, response = lists.find(regular, f"/spaces/{world['spaces'][kind]}/posts", post_id)

@@ -19,9 +19,9 @@ from urllib.parse import quote
 import pytest
 from faker import Faker
 
+from pytest_jetonomy import expect
 from pytest_jetonomy.client import JetonomyClient
 from pytest_jetonomy.factories import (
-    CreationError,
     created,
     post_payload,
     reply_payload,
@@ -53,14 +53,17 @@ def _ok(response: Any, what: str) -> Any:
 
 
 def my_id(run: JetonomyRun, role: str) -> int:
-    """The id of ``role``'s user: the integer top-level ``id`` of its ``GET /users/me``
-    (a CreationError saying why when there is none)."""
-    me = run.client(role).get("/users/me")
-    if me.status != 200:
-        raise CreationError(f"could not read /users/me as {role}\n" + me.exchange.describe())
-    body = me.json()
-    if not isinstance(body, dict) or not is_integer(body.get("id")):
-        raise CreationError(f"/users/me as {role} tells no integer id\n" + me.exchange.describe())
+    """The id of ``role``'s user: the integer top-level ``id`` of its ``GET /users/me`` (a
+    precondition: what needs it is blocked when there is none)."""
+    with expect.precondition(f"learn the user id of {role} (GET /users/me)"):
+        me = expect.status(run.client(role).get("/users/me"), 200, why=f"/users/me as {role}")
+        body = expect.json_body(me)
+        expect.that(
+            isinstance(body, dict) and is_integer(body.get("id")),
+            f"/users/me as {role} telling an integer id",
+            me,
+            requirement="JT-SCHEMA-034",
+        )
     return int(body["id"])
 
 

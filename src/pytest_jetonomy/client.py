@@ -45,12 +45,39 @@ SILENCE_PAUSE = 30.0
 request tries again, and an answer ends the silence."""
 
 
-class TransportError(AssertionError):
-    """The target did not answer (connection refused, timeout...). Message is one clear line."""
+class UnusableAnswer(AssertionError):
+    """No answer, or one the suite cannot read: the message is one clear line (then the
+    exchange); ``kind`` is the breach it makes, ``exchange`` the request and what came back."""
+
+    kind = "unusable answer"
+
+    def __init__(self, message: str, exchange: Exchange | None = None) -> None:
+        super().__init__(message)
+        self.exchange = exchange
+
+    @property
+    def blocker(self) -> str:
+        """What a check blocked by this answer names (see ``expect.precondition``): the route
+        and what was wrong with its answer."""
+        if self.exchange is None:
+            return self.kind
+        from .contract import load_contract
+
+        route = load_contract().route_of(self.exchange.method, self.exchange.url)
+        return f"{route}: {self.kind}"
 
 
-class NotJSONError(AssertionError):
-    """A body that the contract promises to be JSON is not."""
+class TransportError(UnusableAnswer):
+    """The target did not answer (connection refused, timeout...)."""
+
+    kind = "no answer"
+    blocker = "the target not answering"  # type: ignore[assignment]
+
+
+class NotJSONError(UnusableAnswer):
+    """A body that the contract promises to be JSON (or a list) is not."""
+
+    kind = "body not JSON"
 
 
 class WriteRefused(pytest.skip.Exception):  # type: ignore[name-defined,misc]
@@ -152,7 +179,8 @@ class ApiResponse:
             problem = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
             raise NotJSONError(
                 f"the body is not valid JSON ({problem}; {len(self.raw.content)} bytes)\n"
-                + self.exchange.describe()
+                + self.exchange.describe(),
+                self.exchange,
             ) from None
 
     @property
@@ -169,7 +197,7 @@ class ApiResponse:
         try:
             return items_of(body)
         except ListShapeError as exc:
-            raise NotJSONError(f"{exc}\n" + self.exchange.describe()) from None
+            raise NotJSONError(f"{exc}\n" + self.exchange.describe(), self.exchange) from None
 
     def header_int(self, name: str) -> int | None:
         value = self.headers.get(name)
@@ -343,7 +371,9 @@ class JetonomyClient:
             if silent is not None:
                 exchange.error = silent
                 STATS.add("transport_error")
-                raise TransportError(f"{method} {exchange.url} as {self.identity}: {silent}")
+                raise TransportError(
+                    f"{method} {exchange.url} as {self.identity}: {silent}", exchange
+                )
             try:
                 raw = self.session.request(
                     method,
@@ -369,7 +399,7 @@ class JetonomyClient:
                     self.pacer.sleep(backoff.pop(0))  # type: ignore[operator]
                     continue
                 raise TransportError(
-                    f"{method} {exchange.url} as {self.identity}: {exchange.error}"
+                    f"{method} {exchange.url} as {self.identity}: {exchange.error}", exchange
                 ) from None
             SILENCE.answered(self.target_url)
             self._complete(exchange, raw)
@@ -456,7 +486,8 @@ class JetonomyClient:
         )
         if login.status not in (200, 302, 303) or not self.session.cookies:
             raise TransportError(
-                "cookie login failed: no session cookie\n" + login.exchange.describe()
+                "cookie login failed: no session cookie\n" + login.exchange.describe(),
+                login.exchange,
             )
         nonce_response = self.request(
             "GET",
@@ -469,7 +500,8 @@ class JetonomyClient:
         nonce = nonce_response.text.strip()
         if nonce_response.status != 200 or not nonce or nonce == "0":
             raise TransportError(
-                "could not obtain a wp_rest nonce\n" + nonce_response.exchange.describe()
+                "could not obtain a wp_rest nonce\n" + nonce_response.exchange.describe(),
+                nonce_response.exchange,
             )
         register_secrets([nonce])
         for cookie in self.session.cookies:

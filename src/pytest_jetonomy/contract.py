@@ -8,16 +8,19 @@ parametrised from :func:`load_contract`. The data sits at the top of the reposit
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_URN = "urn:jetonomy:"
+_NUMBERED = re.compile(r"/\d+(?=/|$)")
 
 
 def _data_dir(name: str) -> Path:
@@ -213,6 +216,38 @@ class Contract:
     @property
     def error_codes(self) -> dict[str, int]:
         return dict(self.meta.get("error_codes", {}))
+
+    @cached_property
+    def _route_patterns(self) -> list[tuple[str, re.Pattern[str], str]]:
+        patterns = []
+        for endpoint in self.endpoints:
+            regex = re.escape(endpoint.path)
+            regex = re.sub(r"\\\{\w+\\\}", "[^/]+", regex)
+            patterns.append((endpoint.method, re.compile(regex + "$"), endpoint.path))
+        return sorted(patterns, key=lambda pattern: pattern[2].count("{"))  # literal first
+
+    def route_of(self, method: str, url: str) -> str:
+        """``POST http://t/wp-json/jetonomy/v1/spaces/12/posts?x=1`` -> ``POST
+        /spaces/{space_id}/posts``: the catalogue route a request was sent to (for one path,
+        the same text in every run); numbers replaced by ``{n}`` outside the catalogue."""
+        parts = urlsplit(url)
+        path = parts.path
+        rest_route = parse_qs(parts.query).get("rest_route")
+        if rest_route:  # /?rest_route=/jetonomy/v1/... (WordPress without pretty permalinks)
+            path = self.base_path.removeprefix("/wp-json") + rest_route[0].split(
+                self.base_path.removeprefix("/wp-json"), 1
+            )[-1]
+            path = "/wp-json" + path
+        if self.base_path in path:
+            path = path.split(self.base_path, 1)[1] or "/"
+        method = method.upper()
+        for route_method, regex, template in self._route_patterns:
+            if route_method == method and regex.match(path):
+                return f"{method} {template}"
+        for _, regex, template in self._route_patterns:
+            if regex.match(path):
+                return f"{method} {template}"
+        return f"{method} {_NUMBERED.sub('/{n}', path)}"
 
     def endpoint(self, endpoint_id: str) -> Endpoint:
         for endpoint in self.endpoints:

@@ -14,7 +14,8 @@ The evidence (masked request and response) is also kept for the certification re
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 from . import requirements as _requirements
 from .client import ApiResponse, Exchange
 from .contract import load_contract
+from .failures import Blocked, Breach, CheckFailed, normalise
 
 # -- statuses every careful reading may answer ----------------------------------------------
 # The reference gives no status but for errors: where it is silent, a check accepts every
@@ -35,19 +37,9 @@ DELETED = (200, 202, 204)
 REFUSED = (401, 403, 404)
 """What a caller may get for what it may not see (unauthenticated, forbidden, or hidden)."""
 
-_evidence: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
-    "jetonomy_evidence", default=None
+_precondition: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "jetonomy_precondition", default=None
 )
-
-
-def start_evidence() -> contextvars.Token[list[dict[str, Any]] | None]:
-    return _evidence.set([])
-
-
-def take_evidence(token: contextvars.Token[list[dict[str, Any]] | None]) -> list[dict[str, Any]]:
-    collected = _evidence.get() or []
-    _evidence.reset(token)
-    return collected
 
 
 def _headline(requirement: str | None) -> str:
@@ -66,33 +58,118 @@ def _headline(requirement: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _exchange_of(response: ApiResponse | Exchange | None) -> Exchange | None:
+    return response.exchange if isinstance(response, ApiResponse) else response
+
+
+def subject_of(response: ApiResponse | Exchange | None) -> str:
+    """What a breach is about: the catalogue route and the identity (``POST
+    /spaces/{space_id}/posts as anonymous``), or the running check when no answer is shown."""
+    exchange = _exchange_of(response)
+    if exchange is None:
+        return "(the check)"
+    route = load_contract().route_of(exchange.method, exchange.url)
+    return f"{route} as {exchange.identity}"
+
+
+def breach(
+    expected: str,
+    response: ApiResponse | Exchange | None = None,
+    *,
+    requirement: str | None = None,
+    detail: str | None = None,
+    kind: str | None = None,
+) -> Breach:
+    """The breach a failure reports (the check's own requirement when it names none and has
+    exactly one)."""
+    if requirement is None:
+        current = _requirements.current()
+        requirement = current[0].id if len(current) == 1 else None
+    exchange = _exchange_of(response)
+    return Breach(
+        requirement=requirement,
+        kind=normalise(kind or expected),
+        subject=subject_of(response),
+        expected=expected,
+        detail=detail,
+        exchange=exchange.to_dict() if exchange is not None else None,
+    )
+
+
+def _message(found: Breach, response: ApiResponse | Exchange | None) -> str:
+    exchange = _exchange_of(response)
+    message = _headline(found.requirement) + f"  expected: {found.expected}"
+    if found.detail:
+        message += f"\n  problem: {found.detail}"
+    if exchange is not None:
+        message += "\n" + exchange.describe()
+    return message
+
+
+def raise_breaches(found: list[tuple[Breach, ApiResponse | Exchange | None]]) -> None:
+    """Fail the check with these breaches (one message each, in order); inside a
+    :func:`precondition` the check is blocked instead."""
+    message = "\n".join(_message(b, response) for b, response in found)
+    error = CheckFailed(message, [b for b, _ in found])
+    step = _precondition.get()
+    if step is not None:
+        raise blocking(error, step) from None
+    # from None: a failure raised while handling an unusable answer (not JSON...) is shown
+    # alone, not after "During handling of the above exception, another exception occurred"
+    raise error from None
+
+
 def fail(
     expected: str,
     response: ApiResponse | Exchange | None = None,
     *,
     requirement: str | None = None,
     detail: str | None = None,
+    kind: str | None = None,
 ) -> None:
-    """Fail the current check with the standard message."""
-    exchange = response.exchange if isinstance(response, ApiResponse) else response
-    message = _headline(requirement) + f"  expected: {expected}"
-    if detail:
-        message += f"\n  problem: {detail}"
-    if exchange is not None:
-        message += "\n" + exchange.describe()
-    record = _evidence.get()
-    if record is not None:
-        record.append(
-            {
-                "requirement": requirement,
-                "expected": expected,
-                "problem": detail,
-                "exchange": exchange.to_dict() if exchange is not None else None,
-            }
-        )
-    # from None: a failure raised while handling an unusable answer (not JSON...) is shown
-    # alone, not after "During handling of the above exception, another exception occurred"
-    raise pytest.fail.Exception(message, pytrace=False) from None
+    """Fail the current check with the standard message and a typed breach."""
+    found = breach(expected, response, requirement=requirement, detail=detail, kind=kind)
+    raise_breaches([(found, response)])
+
+
+def blocker_of(found: Breach) -> str:
+    """What a failed precondition is called where checks say what blocked them: the route
+    and what it answered (``POST /spaces answering 400``), or the requirement."""
+    route = found.subject.split(" as ")[0]
+    if found.kind.startswith("status ") and found.exchange is not None:
+        return f"{route} answering {found.exchange.get('status')}"
+    if found.kind.startswith(("no answer", "body not JSON")):
+        return f"{route}: {found.kind}"
+    return found.requirement or found.kind
+
+
+def blocking(error: BaseException, step: str) -> Blocked:
+    """The :class:`Blocked` a failed step makes of ``error`` (a failure or an unusable answer)."""
+    if isinstance(error, Blocked):
+        return error
+    if isinstance(error, CheckFailed) and error.breaches:
+        first = error.breaches[0]
+        return Blocked(blocker_of(first), step, first.detail or first.expected)
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    by = getattr(error, "blocker", None) or text
+    return Blocked(by, step, text if by != text else "")
+
+
+@contextmanager
+def precondition(step: str) -> Iterator[None]:
+    """Run a step the check needs but does not judge (create a fresh object, read a list, cast
+    a vote to look at its effect...): a failure inside blocks the check, "blocked by" what
+    failed, instead of failing its requirement. That failure counts where it is the subject
+    (the check of the request that failed)."""
+    token = _precondition.set(step)
+    try:
+        yield
+    except Blocked:
+        raise
+    except (AssertionError, pytest.fail.Exception) as exc:
+        raise blocking(exc, step) from None
+    finally:
+        _precondition.reset(token)
 
 
 def no_problems(
@@ -132,19 +209,35 @@ def _as_set(value: int | Iterable[int]) -> tuple[int, ...]:
     return (value,) if isinstance(value, int) else tuple(value)
 
 
+def _wanted(allowed: tuple[int, ...]) -> str:
+    return " or ".join(str(s) for s in allowed)
+
+
 def status(
     response: ApiResponse,
     expected: int | Iterable[int],
     *,
     requirement: str | None = None,
     why: str = "",
+    subject: bool = False,
 ) -> ApiResponse:
-    """The response has one of the expected statuses."""
+    """The response has one of the expected statuses.
+
+    A success a step needs (every status expected below 400, no ``requirement``, not
+    ``subject``) is a precondition: when the target refuses it, the check is blocked by that
+    route's answer instead of failing its own requirement. A check whose subject is that
+    success says so (``subject=True`` or ``requirement=``)."""
     allowed = _as_set(expected)
-    if response.status not in allowed:
-        wanted = " or ".join(str(s) for s in allowed)
-        fail(f"HTTP {wanted}{(' (' + why + ')') if why else ''}", response, requirement=requirement)
-    return response
+    if response.status in allowed:
+        return response
+    wanted = _wanted(allowed)
+    expected_text = f"HTTP {wanted}{(' (' + why + ')') if why else ''}"
+    kind = f"status {response.status} where {wanted}"
+    if not subject and requirement is None and all(s < 400 for s in allowed):
+        with precondition(why or f"a request answering {wanted}"):
+            fail(expected_text, response, kind=kind)
+    fail(expected_text, response, requirement=requirement, kind=kind)
+    return response  # pragma: no cover - fail() raises
 
 
 def json_body(response: ApiResponse, *, requirement: str | None = None) -> Any:
@@ -152,7 +245,7 @@ def json_body(response: ApiResponse, *, requirement: str | None = None) -> Any:
         return response.json()
     except AssertionError as exc:
         problem = str(exc).splitlines()[0] if str(exc) else "the body is not valid JSON"
-    fail("a JSON body", response, requirement=requirement, detail=problem)
+    fail("a JSON body", response, requirement=requirement, detail=problem, kind="body not JSON")
     return None  # pragma: no cover - fail() raises
 
 
@@ -163,25 +256,59 @@ def error(
     *,
     requirement: str | None = None,
 ) -> dict[str, Any]:
-    """The response is an error with the documented envelope, status and code."""
+    """The response is an error with the documented envelope, status and code.
+
+    Each of the three is judged and reported on its own (a wrong code and a wrong status are
+    two breaches, so that a known wrong code cannot hide a status that changes)."""
     allowed = _as_set(expected_status)
     code_set = (codes,) if isinstance(codes, str) else (tuple(codes) if codes else ())
-    wanted = " or ".join(str(s) for s in allowed)
+    wanted = _wanted(allowed)
     if code_set:
         wanted += " with code " + " or ".join(code_set)
+    found: list[tuple[Breach, ApiResponse]] = []
     if response.status not in allowed:
-        fail(wanted, response, requirement=requirement)
-    body = json_body(response, requirement=requirement)
+        kind = f"status {response.status} where {_wanted(allowed)}"
+        found.append((breach(wanted, response, requirement=requirement, kind=kind), response))
+        if response.status < 400:
+            raise_breaches(found)  # a success is no error: nothing more to judge
+    body = response.json() if response.is_json else None
     problems = envelope_problems(body, response.status)
     if problems:
-        fail(wanted + " in the error envelope", response, requirement=requirement, detail=problems)
-    if code_set and body["code"] not in code_set:
-        fail(wanted, response, requirement=requirement, detail=f"code is {body['code']!r}")
+        found.append(
+            (
+                breach(
+                    wanted + " in the error envelope",
+                    response,
+                    requirement=requirement,
+                    detail=problems,
+                    kind=f"error envelope: {problems}",
+                ),
+                response,
+            )
+        )
+    elif code_set and body["code"] not in code_set:
+        kind = f"code {body['code']} where {' or '.join(code_set)}"
+        found.append(
+            (
+                breach(
+                    wanted,
+                    response,
+                    requirement=requirement,
+                    detail=f"code is {body['code']!r}",
+                    kind=kind,
+                ),
+                response,
+            )
+        )
+    if found:
+        raise_breaches(found)
     return body
 
 
 def envelope_problems(body: Any, http_status: int | None = None) -> str | None:
     """Why ``body`` is not the documented error envelope (None if it is)."""
+    if body is None:
+        return "envelope: the body is not JSON"
     contract = load_contract()
     errors = sorted(contract.validator("error").iter_errors(body), key=lambda e: list(e.path))
     if errors:

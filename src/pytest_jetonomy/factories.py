@@ -15,6 +15,7 @@ from faker import Faker
 
 from . import expect
 from .client import ApiResponse, JetonomyClient
+from .contract import load_contract
 
 _counter = itertools.count(1)
 
@@ -66,19 +67,35 @@ def reply_payload(prefix: str, faker: Faker, **overrides: Any) -> dict[str, Any]
 
 
 class CreationError(AssertionError):
-    """The target refused to create something a fixture needs; says what was sent and got."""
+    """The target refused to create something a fixture or a check needs; says what was sent
+    and what came back. ``blocker`` names the failed precondition for the checks it blocks
+    (``POST /spaces answering 400``; JT-EP-009 for an answer that tells no id)."""
+
+    def __init__(self, message: str, response: ApiResponse, blocker: str = "") -> None:
+        super().__init__(message)
+        route = load_contract().route_of(response.exchange.method, response.exchange.url)
+        self.blocker = blocker or f"{route} answering {response.status}"
 
 
 def created(response: ApiResponse, what: str) -> dict[str, Any]:
-    """The created object from a 200/201 response, or a CreationError naming the single cause.
+    """The created object from a 200/201 response.
 
     The reference does not say what a creation answers; the suite needs the new object's id,
     which it takes from the body's ``id`` or, failing that, from a ``Location`` header ending
-    in the id (REST's 201 convention). The body is returned with that ``id``.
+    in the id (REST's 201 convention). The body is returned with that ``id``. A creation is a
+    precondition of whatever needs the object: when it fails, the check (or the run-wide
+    content) is blocked by it (``failures.Blocked``, from a :class:`CreationError` naming the
+    single cause); a check whose subject is the creation uses :func:`created_id`.
     """
+    with expect.precondition(f"create {what}"):
+        return _created(response, what)
+
+
+def _created(response: ApiResponse, what: str) -> dict[str, Any]:
     if response.status not in (200, 201):
         raise CreationError(
-            f"could not create {what}: HTTP {response.status}\n" + response.exchange.describe()
+            f"could not create {what}: HTTP {response.status}\n" + response.exchange.describe(),
+            response,
         )
     body: Any = {}
     if response.text.strip():
@@ -87,13 +104,17 @@ def created(response: ApiResponse, what: str) -> dict[str, Any]:
         except AssertionError as exc:
             raise CreationError(
                 f"could not create {what}: {str(exc).splitlines()[0]}\n"
-                + response.exchange.describe()
+                + response.exchange.describe(),
+                response,
             ) from None
     found = new_id(response, body)
     if found is None:
+        route = load_contract().route_of(response.exchange.method, response.exchange.url)
         raise CreationError(
             f"could not create {what}: the answer tells no id of the new object (no integer "
-            "'id' in the body, no Location header ending in one)\n" + response.exchange.describe()
+            "'id' in the body, no Location header ending in one)\n" + response.exchange.describe(),
+            response,
+            f"JT-EP-009 ({route} telling no id)",
         )
     return {**(body if isinstance(body, dict) else {}), "id": found}
 

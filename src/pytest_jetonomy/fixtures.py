@@ -29,7 +29,6 @@ from filelock import FileLock
 from .client import JetonomyClient
 from .contract import Contract
 from .factories import (
-    CreationError,
     PostFactory,
     ReplyFactory,
     SpaceFactory,
@@ -38,7 +37,7 @@ from .factories import (
     space_payload,
 )
 from .run import RUN_KEY, JetonomyRun
-from .shared import SharedResourceError, shared_dir, shared_resource
+from .shared import shared_dir, shared_resource
 
 SEEDED_POSTS = 45
 """Posts in the seeded space: three pages at the documented default limit of 20."""
@@ -177,13 +176,9 @@ def jetonomy_seeded_space(
     jetonomy_run_prefix: str,
 ) -> dict[str, Any]:
     """``{"space": {...}, "post_ids": [...]}``: a public space with 45 posts, shared by the run."""
-    try:
-        return shared_resource(
-            tmp_path_factory,
-            jetonomy_run_prefix,
-            "seeded-space",
-            lambda: _create_seeded_space(jetonomy_admin, jetonomy_run_prefix),
-        )
-    except (SharedResourceError, CreationError) as exc:
-        cause = str(exc)
-    pytest.fail(cause, pytrace=False)  # outside the except: no chained traceback
+    return shared_resource(
+        tmp_path_factory,
+        jetonomy_run_prefix,
+        "seeded-space",
+        lambda: _create_seeded_space(jetonomy_admin, jetonomy_run_prefix),
+    )

@@ -18,6 +18,7 @@ COLOURS = {
     "passed": "#2e7d32",
     "failed": "#c62828",
     "error": "#c62828",
+    "blocked": "#7b1fa2",
     "skipped": "#9e9e9e",
     "baselined": "#ef6c00",
     "not-run": "#e0e0e0",
@@ -64,7 +65,7 @@ def _e(value: Any) -> str:
 def _bar(counts: dict[str, int]) -> str:
     total = sum(counts.values()) or 1
     parts = []
-    for status in ("passed", "failed", "baselined", "skipped", "not-run"):
+    for status in ("passed", "failed", "baselined", "blocked", "skipped", "not-run"):
         n = counts.get(status, 0)
         if n:
             parts.append(
@@ -77,7 +78,15 @@ def _bar(counts: dict[str, int]) -> str:
 def _matrix(document: dict[str, Any], endpoints: list[str]) -> str:
     cells: dict[tuple[str, str], str] = {}
     kinds: list[str] = []
-    rank = {"passed": 0, "not-run": 0, "skipped": 1, "baselined": 2, "failed": 3, "error": 3}
+    rank = {
+        "passed": 0,
+        "not-run": 0,
+        "skipped": 1,
+        "blocked": 2,
+        "baselined": 3,
+        "failed": 4,
+        "error": 4,
+    }
     for requirement in document["requirements"]:
         for test in requirement["tests"]:
             nodeid = test["nodeid"]
@@ -121,24 +130,9 @@ def _failures(document: dict[str, Any]) -> str:
         for test in requirement["tests"]:
             if test["outcome"] not in ("failed", "error", "baselined"):
                 continue
-            evidence = ""
-            for item in test.get("evidence") or []:
-                exchange = item.get("exchange") or {}
-                evidence += (
-                    "<pre>"
-                    + _e(
-                        f"expected: {item.get('expected')}\n"
-                        + (f"problem:  {item['problem']}\n" if item.get("problem") else "")
-                        + (
-                            f"sent:     {exchange.get('method')} {exchange.get('url')} as {exchange.get('identity')}\n"
-                            f"body:     {json.dumps(exchange.get('request_body'))[:500]}\n"
-                            f"got:      {exchange.get('status')} {exchange.get('response_excerpt')}"
-                            if exchange
-                            else ""
-                        )
-                    )
-                    + "</pre>"
-                )
+            evidence = "".join(
+                f"<pre>{_e(_exchange_text(item))}</pre>" for item in test.get("evidence") or []
+            )
             if not evidence and test.get("message"):
                 evidence = f"<pre>{_e(test['message'][-2500:])}</pre>"
             known = (
@@ -184,6 +178,56 @@ def _spellings(document: dict[str, Any]) -> str:
 
 MANY_SPELLINGS = frozenset({"body"})
 """Facts with one spelling per endpoint (several rows are expected)."""
+
+
+def _exchange_text(item: dict[str, Any]) -> str:
+    exchange = item.get("exchange") or {}
+    return (
+        f"expected: {item.get('expected')}\n"
+        + (f"problem:  {item['problem']}\n" if item.get("problem") else "")
+        + (
+            f"sent:     {exchange.get('method')} {exchange.get('url')} as {exchange.get('identity')}\n"
+            f"body:     {json.dumps(exchange.get('request_body'))[:500]}\n"
+            f"got:      {exchange.get('status')} {exchange.get('response_excerpt')}"
+            if exchange
+            else ""
+        )
+    )
+
+
+def _divergences(document: dict[str, Any]) -> str:
+    """One row per cause (what a server team would fix), most MUST requirements first."""
+    entries = document.get("divergences") or []
+    if not entries:
+        return "<p>No divergence.</p>"
+    rows = []
+    for n, entry in enumerate(entries, start=1):
+        rows.append(
+            f"<tr><td>{n}</td><td><b>{_e(entry['cause'])}</b>"
+            f"<pre>{_e(_exchange_text(entry['evidence']))}</pre></td>"
+            f"<td>{entry['must']}</td><td>{_e(', '.join(entry['requirements']))}</td>"
+            f"<td>{entry['checks']}</td></tr>"
+        )
+    return (
+        '<table class="meta spell"><tr><th>#</th><th>cause, with one failing exchange</th>'
+        "<th>MUST</th><th>requirements</th><th>checks</th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+def _blocked(document: dict[str, Any]) -> str:
+    entries = document.get("blocked") or []
+    if not entries:
+        return ""
+    items = "".join(
+        f"<li><b>{_e(e['by'])}</b>: {len(e['requirements'])} requirement(s) not verified "
+        f"({_e(', '.join(e['requirements']))})</li>"
+        for e in entries
+    )
+    return (
+        "<h2>Blocked</h2><p class='muted'>Requirements no check could reach, because a "
+        "precondition failed; that failure counts once, in the check whose subject it is."
+        f"</p><ul>{items}</ul>"
+    )
 
 
 def _warnings(document: dict[str, Any]) -> str:
@@ -240,6 +284,10 @@ def render(document: dict[str, Any], endpoints: list[str]) -> str:
 <div class="bars">{"".join(bars)}</div>
 <h2>Endpoints &times; checks</h2>
 {_matrix(document, endpoints)}
+<h2>Divergences by cause</h2>
+<p class="muted">The failures grouped by what one fix would mend, most MUST requirements first.</p>
+{_divergences(document)}
+{_blocked(document)}
 {_warnings(document)}
 <h2>Failures</h2>
 {_failures(document)}

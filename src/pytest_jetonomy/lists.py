@@ -179,14 +179,31 @@ class Walk:
         return self.last
 
 
-def page_items(response: Any, what: str) -> list[Any]:
-    """The items of a 200 list answer; the check fails (naming ``what``) otherwise."""
-    expect.status(response, 200, why=what)
+def page_items(response: Any, what: str, *, subject: bool = False) -> list[Any]:
+    """The items of a 200 list answer.
+
+    Reading a list is a precondition of most checks: when the answer is no list, the check
+    is blocked by it (a status, or JT-PAGE-018 for a body holding no list). ``subject=True``:
+    the page itself is what the check judges (the pagination checks), and it fails."""
+    if subject:
+        return _page_items(response, what, subject=True)
+    with expect.precondition(what):
+        return _page_items(response, what)
+
+
+def _page_items(response: Any, what: str, subject: bool = False) -> list[Any]:
+    expect.status(response, 200, why=what, subject=subject)
     body = expect.json_body(response)
     try:
         items = items_of(body)
     except ListShapeError as exc:
-        expect.fail(f"{what}: a list answer", response, detail=str(exc))
+        expect.fail(
+            f"{what}: a list answer",
+            response,
+            requirement=None if subject else "JT-PAGE-018",
+            detail=str(exc),
+            kind="no list of items in the answer",
+        )
     spellings.learned("list.items", describe_shape(body))
     return items
 
@@ -336,7 +353,7 @@ class Source:
     def page(self, **page: Any) -> tuple[Any, list[Any]]:
         """One page that must be a 200 list answer: the answer and its items."""
         response = self.get(**page)
-        return response, page_items(response, f"a page of {self.label}")
+        return response, page_items(response, f"a page of {self.label}", subject=True)
 
     def keys(self, items: list[Any]) -> list[Hashable]:
         """The items' keys (what tells them apart)."""

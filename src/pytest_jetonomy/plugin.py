@@ -19,11 +19,13 @@ from . import expect, spellings
 from . import requirements as _requirements
 from .baseline import BaselineError, load_baseline, write_baseline
 from .cleanup import leftovers, sweep_run, sweep_stale
-from .client import SILENCE, STATS, NotJSONError, TransportError, probe
+from .client import SILENCE, STATS, TransportError, UnusableAnswer, probe
 from .contract import load_contract
 from .credentials import CredentialsError, load_credentials
+from .failures import Blocked, CheckFailed
 from .options import Settings, add_options, resolve_settings
 from .pacing import Pacer
+from .preflight import Preflight, preflight
 from .report import RunInfo, build_document, now, summary_lines, write_json
 from .results import NOT_CERTIFIED, ResultBook, verdict
 from .run import RUN_KEY, JetonomyRun
@@ -34,12 +36,12 @@ pytest_plugins = ("pytest_jetonomy.fixtures",)
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
 EMBEDDED_KEY = pytest.StashKey[Any]()
-EVIDENCE_KEY = pytest.StashKey[list]()
 SPELLINGS_KEY = pytest.StashKey[dict]()
 BOOK_KEY = pytest.StashKey[ResultBook]()
 BASELINE_KEY = pytest.StashKey[dict]()
 STARTED_KEY = pytest.StashKey[Any]()
 OUTCOME_KEY = pytest.StashKey[dict]()
+PREFLIGHT_KEY = pytest.StashKey[Preflight]()
 
 ENV_KEEP_DATA = "JETONOMY_KEEP_DATA"
 """Set to keep what the run created on the target (for debugging a failure)."""
@@ -183,6 +185,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if _is_worker(config) and "jetonomy_used_marker" in config.workerinput:  # type: ignore[attr-defined]
         run.used_marker = Path(config.workerinput["jetonomy_used_marker"])  # type: ignore[attr-defined]
     config.stash[RUN_KEY] = run
+    if not _is_worker(config) and not config.getoption("list_requirements"):
+        checked = preflight(run)
+        problem = checked.problem(run)
+        if problem is not None:
+            raise pytest.UsageError(f"jetonomy: {problem}")
+        config.stash[PREFLIGHT_KEY] = checked
     older = config.getoption("sweep_older_than")
     if (
         not _is_worker(config)
@@ -227,9 +235,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "mode: READ-ONLY: no write is sent; checks that need one are skipped"
             + (f"; existing objects named: {named}" if named else "")
         )
+    checked = config.stash.get(PREFLIGHT_KEY, None)
+    verified = f"; {checked.summary()}" if checked is not None else ""
     return mode + [
         target,
-        f"credentials: {run.credentials.source} (roles: {roles})",
+        f"credentials: {run.credentials.source} (roles: {roles}{verified})",
         f"contract: Jetonomy REST API {run.contract.version}, run prefix {settings.run_prefix}",
     ]
 
@@ -294,27 +304,10 @@ def _print_requirements(session: pytest.Session) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     with _requirements.running(_requirements.of_item(item)):
-        token = expect.start_evidence()
         noted = spellings.start()
         outcome = yield
         item.stash.setdefault(SPELLINGS_KEY, {})["call"] = spellings.take(noted)
-        item.stash[EVIDENCE_KEY] = expect.take_evidence(token)
-    _unusable_answer_as_one_failure(outcome)
-
-
-def _unusable_answer_as_one_failure(outcome: Any) -> None:
-    """A target that does not answer, or answers with a body that is not JSON where JSON is
-    promised: a clear failure message instead of a traceback through the client."""
-    excinfo = outcome.excinfo
-    if excinfo is None:
-        return
-    if issubclass(excinfo[0], TransportError):
-        message = f"the target did not answer: {excinfo[1]}"
-    elif issubclass(excinfo[0], NotJSONError):
-        message = f"the target's answer is unusable: {excinfo[1]}"
-    else:
-        return
-    outcome.force_exception(pytest.fail.Exception(message, pytrace=False))
+        _typed(outcome)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -323,7 +316,47 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
         noted = spellings.start()
         outcome = yield
         item.stash.setdefault(SPELLINGS_KEY, {})["setup"] = spellings.take(noted)
-    _unusable_answer_as_one_failure(outcome)
+        _typed(outcome, setup=True)
+
+
+def _typed(outcome: Any, *, setup: bool = False) -> None:
+    """Every failure of a check as a typed breach (``CheckFailed``), never a traceback through
+    the client: an answer the suite cannot use (none, not JSON) is a breach of its own kind.
+    What fails while a check is set up (a fixture, the run-wide content) is a precondition:
+    the check is blocked by it."""
+    excinfo = outcome.excinfo
+    if excinfo is None or isinstance(excinfo[1], Blocked):
+        return
+    error = excinfo[1]
+    if setup and isinstance(error, (AssertionError, pytest.fail.Exception)):
+        outcome.force_exception(expect.blocking(error, "setting up the check"))
+        return
+    if isinstance(error, UnusableAnswer):
+        reason = str(error).strip().splitlines()[0]
+        found = expect.breach(
+            "an answer the suite can read", error.exchange, detail=reason, kind=error.kind
+        )
+        message = f"the target's answer is unusable: {error}"
+        if isinstance(error, TransportError):
+            message = f"the target did not answer: {error}"
+        outcome.force_exception(CheckFailed(message, [found]))
+
+
+def _breaches(item: pytest.Item, report: pytest.TestReport, error: BaseException | None) -> list:
+    """The typed breaches of a failed phase (one generic breach for an unexpected error)."""
+    if isinstance(error, CheckFailed):
+        return list(error.breaches)
+    text = (report.longreprtext or "").strip().splitlines()
+    first = text[-1] if text else type(error).__name__
+    with _requirements.running(_requirements.of_item(item)):
+        return [
+            expect.breach(
+                "the check to run to its end",
+                None,
+                detail=first[:300],
+                kind=f"{type(error).__name__ if error else 'error'} in the check",
+            )
+        ]
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -338,17 +371,19 @@ def pytest_runtest_makereport(
     requirements = _requirements.of_item(item)
     if not requirements:
         return
-    failed = [r.id for r in requirements]
-    if report.when == "call" and report.failed:
-        evidence = item.stash.get(EVIDENCE_KEY, [])
-        report.jetonomy_evidence = evidence
-        named = evidence[-1].get("requirement") if evidence else None
-        if named in failed and report.longreprtext.lstrip().startswith(f"[{named} "):
-            # the check stopped at this requirement; the test's others were not reached
-            failed = [named]
-            report.jetonomy_failed = failed
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, Blocked):
+        report.jetonomy_blocked = error.to_dict()
+        return
+    if not report.failed:
+        return
+    breaches = _breaches(item, report, error)
+    report.jetonomy_breaches = [b.to_dict() for b in breaches]
+    failed = sorted({b.requirement for b in breaches if b.requirement}) or [
+        r.id for r in requirements
+    ]
     baseline = item.config.stash.get(BASELINE_KEY, {})
-    if report.failed and baseline and all(rid in baseline for rid in failed):
+    if baseline and all(rid in baseline for rid in failed):
         reason = "; ".join(f"{rid}: {baseline[rid]}" for rid in failed)
         report.jetonomy_baselined = reason
         report.outcome = "skipped"
@@ -407,6 +442,7 @@ def _finish_report(session: pytest.Session) -> None:
         workers=_workers(config),
         selection=" ".join(config.invocation_params.args) or "(whole suite)",
         read_only=settings.read_only,
+        roles_verified=list(getattr(config.stash.get(PREFLIGHT_KEY, None), "verified", [])),
     )
     document = build_document(info, contract, results, the_verdict, book.spellings.section())
     state = config.stash.setdefault(OUTCOME_KEY, {})
@@ -432,14 +468,14 @@ def _finish_report(session: pytest.Session) -> None:
     # never certifies) exits 0 when none of the checks it could run failed
     if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         return
-    skipped_must = [
+    unverified_must = [
         rid
         for rid in the_verdict.must_unverified
-        if next(r for r in results if r.id == rid).status == "skipped"
+        if next(r for r in results if r.id == rid).status in ("skipped", "blocked")
     ]
     failing = bool(
         the_verdict.must_failed
-        or (the_verdict.label == NOT_CERTIFIED and skipped_must and not settings.read_only)
+        or (the_verdict.label == NOT_CERTIFIED and unverified_must and not settings.read_only)
         or state.get("other_failures")
         or (stale and config.getoption("strict_baseline"))
     )

@@ -16,7 +16,7 @@ from . import __version__
 from .client import STATS
 from .contract import Contract
 from .masking import mask_text
-from .results import AREAS, RequirementResult, Verdict, area_counts
+from .results import AREAS, RequirementResult, Verdict, area_counts, divergences
 
 FORMAT = "pytest-jetonomy-report/1"
 
@@ -32,6 +32,8 @@ class RunInfo:
     workers: int
     selection: str
     read_only: bool = False
+    roles_verified: list[str] | None = None
+    """Roles whose credentials the pre-flight (``GET /users/me``) verified."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,7 @@ class RunInfo:
             "workers": self.workers,
             "selection": self.selection,
             "read_only": self.read_only,
+            "roles_verified": self.roles_verified or [],
         }
 
 
@@ -79,6 +82,11 @@ def build_document(
             "requests": dict(sorted(STATS.counts.items())),
         },
         "requirements": [r.to_dict() for r in results],
+        "divergences": divergences(results),
+        "known_divergences": divergences(results, known=True),
+        "blocked": [
+            {"by": by, "requirements": ids} for by, ids in verdict.blocked.items()
+        ],
         "spellings": spellings or [],
     }
 
@@ -103,14 +111,15 @@ def summary_lines(
         f"target: {info.target} ({'embedded reference server' if info.embedded else 'from ' + info.target_source})"
         + (" READ-ONLY" if info.read_only else ""),
         f"suite: pytest-jetonomy {__version__}; contract: Jetonomy REST API {contract.version}",
-        f"{'area':<13}{'passed':>8}{'failed':>8}{'skipped':>9}{'known':>7}{'not run':>9}",
+        f"{'area':<13}{'passed':>8}{'failed':>8}{'blocked':>9}{'skipped':>9}{'known':>7}"
+        f"{'not run':>9}",
     ]
     for area in AREAS:
         c = counts.get(area)
         if not c:
             continue
         lines.append(
-            f"{area:<13}{c['passed']:>8}{c['failed']:>8}{c['skipped']:>9}"
+            f"{area:<13}{c['passed']:>8}{c['failed']:>8}{c['blocked']:>9}{c['skipped']:>9}"
             f"{c['baselined']:>7}{c['not-run']:>9}"
         )
     requests = STATS.counts.get("requests", 0)
@@ -128,6 +137,9 @@ def summary_lines(
             f"read-only: {STATS.counts['refused_write']} write(s) refused before sending; "
             "the checks that needed them were skipped"
         )
+    lines += divergence_lines(results)
+    for by, ids in verdict.blocked.items():
+        lines.append(f"blocked by {by}: {len(ids)} requirement(s) not verified ({_few(ids)})")
     for rid in verdict.stale_baseline:
         lines.append(f"baseline entry no longer needed: {rid} now passes")
     for warning in verdict.warnings:
@@ -136,3 +148,29 @@ def summary_lines(
         )
     lines.append(verdict.line)
     return lines
+
+
+DIVERGENCES_SHOWN = 15
+"""Causes listed in the terminal summary (every one is in the JSON and HTML reports)."""
+
+
+def divergence_lines(results: list[RequirementResult]) -> list[str]:
+    """The divergence list for the terminal: one line per cause, most MUST first, with the
+    requirements it explains and the number of checks that saw it."""
+    found = divergences(results)
+    if not found:
+        return []
+    lines = [f"divergences by cause ({len(found)}), most MUST requirements first:"]
+    for n, entry in enumerate(found[:DIVERGENCES_SHOWN], start=1):
+        levels = f"{entry['must']} MUST" if entry["must"] else "SHOULD only"
+        lines.append(
+            f"{n:>3}. {entry['cause']} [{levels}; {len(entry['requirements'])} requirement(s): "
+            f"{_few(entry['requirements'], 4)}; {entry['checks']} check(s)]"
+        )
+    if len(found) > DIVERGENCES_SHOWN:
+        lines.append(f"     (+{len(found) - DIVERGENCES_SHOWN} more causes in the JSON and HTML reports)")
+    return lines
+
+
+def _few(ids: list[str], limit: int = 5) -> str:
+    return ", ".join(ids[:limit]) + (f" +{len(ids) - limit}" if len(ids) > limit else "")

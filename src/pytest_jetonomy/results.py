@@ -1,9 +1,15 @@
-"""Per-requirement results and the verdict, gathered from test reports.
+"""Per-requirement results, the divergence list and the verdict, gathered from test reports.
 
 Reports arrive on the xdist controller (or the single process) through
-``pytest_runtest_logreport``; each carries its requirement IDs in ``user_properties`` and,
-for failures, the masked evidence in ``report.jetonomy_evidence``. The same book therefore
-produces the same summary, JSON and HTML under ``-n auto`` as in a serial run.
+``pytest_runtest_logreport``; each carries its requirement IDs in ``user_properties`` and
+the typed outcome of the check: the breaches of a failure (``report.jetonomy_breaches``) or
+what blocked it (``report.jetonomy_blocked``). The same book therefore produces the same
+summary, JSON and HTML under ``-n auto`` as in a serial run.
+
+A check has one of these outcomes: passed, failed (a breach of a requirement it exercised),
+blocked (a precondition failed: it could not reach its subject), skipped (what it needs is
+not there: a role, a reading the target does not take), baselined (a known failure), or
+error (the suite itself broke). A requirement fails only from checks that exercised it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .contract import Contract
+from .failures import Breach
 from .spellings import SpellingBook
 
 AREAS = (
@@ -34,7 +41,7 @@ NOT_CONFORMANT = "NOT CONFORMANT"
 NOT_CERTIFIED = "NOT CERTIFIED"
 
 # outcome precedence when a test reports several phases (setup, call, teardown)
-_RANK = {"passed": 0, "skipped": 1, "baselined": 2, "failed": 3, "error": 4}
+_RANK = {"passed": 0, "skipped": 1, "blocked": 2, "baselined": 3, "failed": 4, "error": 5}
 
 
 @dataclass
@@ -44,11 +51,11 @@ class TestResult:
     outcome: str = "passed"
     reason: str = ""
     message: str = ""
-    evidence: list[dict[str, Any]] = field(default_factory=list)
+    breaches: list[dict[str, Any]] = field(default_factory=list)
+    """The typed breaches of a failure (``Breach.to_dict``), in the order found."""
+    blocked: dict[str, str] | None = None
+    """What blocked the check: ``{"by", "step", "detail"}``."""
     duration: float = 0.0
-    failed_requirements: list[str] = field(default_factory=list)
-    """The requirement a failed check stopped at, when its failure names one; empty: the
-    failure counts against every requirement of the test."""
 
     def merge(self, outcome: str, reason: str, message: str) -> None:
         if _RANK[outcome] > _RANK[self.outcome]:
@@ -56,19 +63,42 @@ class TestResult:
             if message:
                 self.message = message
 
+    @property
+    def failed_requirements(self) -> list[str]:
+        """The requirements the check's breaches name (empty: it names none, the failure
+        counts against every requirement of the check)."""
+        return sorted({b["requirement"] for b in self.breaches if b.get("requirement")})
+
     def for_requirement(self, rid: str) -> TestResult:
-        """This test as seen by one of its requirements: a check that failed on another
-        requirement did not reach this one (it is neither passed nor failed by it)."""
+        """This test as seen by one of its requirements: a check that failed on another of its
+        requirements did not reach this one, which it leaves blocked by that failure."""
         stopped = self.failed_requirements
         if self.outcome not in ("failed", "baselined") or not stopped or rid in stopped:
             return self
         return replace(
             self,
-            outcome="skipped",
-            reason=f"not reached: the check failed earlier on {', '.join(stopped)}",
+            outcome="blocked",
+            reason=f"blocked by {', '.join(stopped)}: the check failed there first",
             message="",
-            evidence=[],
+            breaches=[],
+            blocked={"by": ", ".join(stopped), "step": "an earlier part of the check", "detail": ""},
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nodeid": self.nodeid,
+            "outcome": self.outcome,
+            "reason": self.reason or None,
+            "message": self.message or None,
+            "evidence": [_evidence(b) for b in self.breaches],
+            "blocked": self.blocked,
+            "duration": round(self.duration, 3),
+        }
+
+
+def _evidence(breach: dict[str, Any]) -> dict[str, Any]:
+    """A breach as the report's evidence (``problem`` kept as the name of the detail)."""
+    return {**breach, "problem": breach.get("detail")}
 
 
 @dataclass
@@ -78,7 +108,7 @@ class RequirementResult:
     area: str
     title: str
     section: str
-    status: str  # passed | failed | skipped | not-run | baselined
+    status: str  # passed | failed | blocked | skipped | not-run | baselined
     tests: list[TestResult]
     baseline_reason: str | None = None
     basis: str = "stated"
@@ -87,6 +117,11 @@ class RequirementResult:
     @property
     def skip_reasons(self) -> list[str]:
         return sorted({t.reason for t in self.tests if t.outcome == "skipped" and t.reason})
+
+    @property
+    def blocked_by(self) -> list[str]:
+        """What blocked its checks (each failed precondition once)."""
+        return sorted({t.blocked["by"] for t in self.tests if t.blocked and t.outcome == "blocked"})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,17 +135,8 @@ class RequirementResult:
             "status": self.status,
             "baseline_reason": self.baseline_reason,
             "skip_reasons": self.skip_reasons,
-            "tests": [
-                {
-                    "nodeid": t.nodeid,
-                    "outcome": t.outcome,
-                    "reason": t.reason or None,
-                    "message": t.message or None,
-                    "evidence": t.evidence,
-                    "duration": round(t.duration, 3),
-                }
-                for t in self.tests
-            ],
+            "blocked_by": self.blocked_by,
+            "tests": [t.to_dict() for t in self.tests],
         }
 
 
@@ -126,6 +152,10 @@ class Verdict:
     warnings: list[dict[str, str]] = field(default_factory=list)
     """Failed SHOULD requirements with their basis (stated, convention or reading): never a
     reason for NOT CONFORMANT, listed for the server team to look at."""
+    blocked: dict[str, list[str]] = field(default_factory=dict)
+    """Failed precondition -> the requirements it left blocked (not verified)."""
+    causes: int = 0
+    """How many distinct causes the failed MUST requirements come from (the divergence list)."""
 
     @property
     def conformant(self) -> bool:
@@ -142,6 +172,8 @@ class Verdict:
             "baselined": self.baselined,
             "stale_baseline": self.stale_baseline,
             "warnings": self.warnings,
+            "blocked": self.blocked,
+            "causes": self.causes,
         }
 
 
@@ -163,12 +195,12 @@ class ResultBook:
         result.duration += getattr(report, "duration", 0.0) or 0.0
         outcome, reason, message = _outcome(report)
         result.merge(outcome, reason, message)
-        named = getattr(report, "jetonomy_failed", None)
-        if named and outcome in ("failed", "baselined"):
-            result.failed_requirements = list(named)
-        evidence = getattr(report, "jetonomy_evidence", None)
-        if evidence:
-            result.evidence.extend(evidence)
+        blocked = getattr(report, "jetonomy_blocked", None)
+        if blocked and result.outcome == "blocked":
+            result.blocked = dict(blocked)
+        breaches = getattr(report, "jetonomy_breaches", None)
+        if breaches:
+            result.breaches.extend(breaches)
 
     def requirement_results(
         self, contract: Contract, baseline: dict[str, str] | None = None
@@ -200,7 +232,7 @@ class ResultBook:
 
 
 def _outcome(report: Any) -> tuple[str, str, str]:
-    """(outcome, skip or baseline reason, failure message) of one phase report."""
+    """(outcome, skip, block or baseline reason, failure message) of one phase report."""
     if getattr(report, "jetonomy_baselined", None):
         return "baselined", str(report.jetonomy_baselined), _message(report)
     if report.passed:
@@ -210,7 +242,10 @@ def _outcome(report: Any) -> tuple[str, str, str]:
         longrepr = report.longrepr
         if isinstance(longrepr, tuple) and len(longrepr) == 3:
             reason = str(longrepr[2]).removeprefix("Skipped: ")
-        return "skipped", reason, ""
+        blocked = getattr(report, "jetonomy_blocked", None)
+        return ("blocked" if blocked else "skipped"), reason, ""
+    if getattr(report, "jetonomy_breaches", None):
+        return "failed", "", _message(report)
     return ("failed" if report.when == "call" else "error"), "", _message(report)
 
 
@@ -229,6 +264,8 @@ def _status(tests: list[TestResult]) -> str:
         return "baselined"
     if outcomes["passed"]:
         return "passed"
+    if outcomes["blocked"]:
+        return "blocked"
     return "skipped"
 
 
@@ -239,6 +276,68 @@ def area_counts(results: list[RequirementResult]) -> dict[str, Counter[str]]:
     return counts
 
 
+# -- the divergence list ----------------------------------------------------------------------
+def divergences(results: list[RequirementResult], *, known: bool = False) -> list[dict[str, Any]]:
+    """The failures grouped by cause, most MUST requirements first: one line per thing a
+    server team would fix, with the requirements and the number of checks it explains and one
+    failing exchange as evidence. ``known``: the causes of failures a baseline accepts."""
+    wanted = "baselined" if known else "failed"
+    levels = {r.id: r.level for r in results}
+    causes: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for test in result.tests:
+            if test.outcome != wanted and not (wanted == "failed" and test.outcome == "error"):
+                continue
+            for data in test.breaches or [_unnamed(test)]:
+                rid = data.get("requirement") or result.id
+                if rid != result.id:
+                    continue
+                found = Breach.from_dict(data)
+                entry = causes.setdefault(
+                    found.cause,
+                    {"cause": found.cause, "requirements": set(), "checks": set(), "evidence": data},
+                )
+                entry["requirements"].add(rid)
+                entry["checks"].add(test.nodeid)
+    out = []
+    for entry in causes.values():
+        ids = sorted(entry["requirements"])
+        out.append(
+            {
+                "cause": entry["cause"],
+                "requirements": ids,
+                "must": sum(1 for rid in ids if levels.get(rid) == "MUST"),
+                "checks": len(entry["checks"]),
+                "evidence": _evidence(entry["evidence"]),
+            }
+        )
+    return sorted(out, key=lambda e: (-e["must"], -len(e["requirements"]), -e["checks"], e["cause"]))
+
+
+def _unnamed(test: TestResult) -> dict[str, Any]:
+    """A failure that carries no typed breach (the suite itself broke): its own cause."""
+    first = (test.message or "error").strip().splitlines()
+    return {
+        "requirement": None,
+        "kind": "the check broke: " + (first[-1][:200] if first else "error"),
+        "subject": "(the check)",
+        "expected": "the check to run to its end",
+        "detail": None,
+        "exchange": None,
+    }
+
+
+def blocked_requirements(results: list[RequirementResult]) -> dict[str, list[str]]:
+    """Failed precondition -> the requirements left blocked (verified by no check) by it."""
+    out: dict[str, set[str]] = {}
+    for result in results:
+        if result.status == "blocked":
+            for by in result.blocked_by:
+                out.setdefault(by, set()).add(result.id)
+    return {by: sorted(ids) for by, ids in sorted(out.items(), key=lambda kv: -len(kv[1]))}
+
+
+# -- the verdict -----------------------------------------------------------------------------
 def verdict(
     results: list[RequirementResult],
     stale_baseline: list[str] | None = None,
@@ -253,23 +352,32 @@ def verdict(
         r.id for r in results if r.level == "MUST" and r.basis == "stated" and r.status == "failed"
     ]
     must_unverified = [
-        r.id for r in results if r.level == "MUST" and r.status in ("skipped", "not-run")
+        r.id
+        for r in results
+        if r.level == "MUST" and r.status in ("blocked", "skipped", "not-run")
     ]
-    should_failed = [
-        r.id for r in results if r.status == "failed" and r.id not in must_failed
-    ]
+    should_failed = [r.id for r in results if r.status == "failed" and r.id not in must_failed]
     warnings = [
         {"id": r.id, "level": r.level, "basis": r.basis, "title": r.title}
         for r in results
         if r.id in should_failed
     ]
     baselined = [r.id for r in results if r.status == "baselined"]
+    blocked = blocked_requirements(results)
+    causes = sum(1 for entry in divergences(results) if entry["must"])
     stale = list(stale_baseline or [])
     suffix = f"; {len(baselined)} known failure(s) accepted by the baseline" if baselined else ""
+    blocked_ids = sorted({rid for ids in blocked.values() for rid in ids})
+    if blocked_ids:
+        suffix = (
+            f"; {len(blocked_ids)} requirement(s) blocked by {len(blocked)} failed "
+            f"precondition(s)" + suffix
+        )
     if must_failed:
         label = NOT_CONFORMANT
         line = (
-            f"{label}: {len(must_failed)} MUST requirement(s) failed ({_few(must_failed)}){suffix}"
+            f"{label}: {len(must_failed)} MUST requirement(s) failed "
+            f"({causes} cause(s): {_few(must_failed)}){suffix}"
         )
     elif read_only:
         label = NOT_CERTIFIED
@@ -290,7 +398,13 @@ def verdict(
             {reason for r in results if r.id in must_unverified for reason in r.skip_reasons}
         )
         not_run = [rid for rid in must_unverified if _find(results, rid).status == "not-run"]
+        must_blocked = [rid for rid in must_unverified if _find(results, rid).status == "blocked"]
         why = []
+        if must_blocked:
+            by = sorted({b for rid in must_blocked for b in _find(results, rid).blocked_by})
+            why.append(
+                f"{len(must_blocked)} blocked by " + "; ".join(by[:3]) + (" ..." if len(by) > 3 else "")
+            )
         if reasons:
             why.append("skipped: " + "; ".join(reasons[:3]) + (" ..." if len(reasons) > 3 else ""))
         if not_run:
@@ -313,7 +427,7 @@ def verdict(
         )
     else:
         label = CONFORMANT
-        unverified = [r for r in results if r.status in ("skipped", "not-run")]
+        unverified = [r for r in results if r.status in ("skipped", "not-run", "blocked")]
         if unverified:
             reasons = sorted({reason for r in unverified for reason in r.skip_reasons})
             line = (
@@ -326,7 +440,16 @@ def verdict(
         else:
             line = f"{label}: all {len(results)} requirements verified{suffix}"
     return Verdict(
-        label, line, must_failed, must_unverified, should_failed, baselined, stale, warnings
+        label,
+        line,
+        must_failed,
+        must_unverified,
+        should_failed,
+        baselined,
+        stale,
+        warnings,
+        blocked,
+        causes,
     )
 
 

@@ -2,9 +2,10 @@
 
 This is the FileLock pattern from pytest-xdist's documentation: the first process that
 needs a resource creates it under a lock and writes it as JSON next to the workers' temp
-directories; the others read it. A creation failure is stored too, so every dependent
-check fails with that single cause instead of each worker retrying; a skip raised while
-creating it (a ``--read-only`` run refusing a write) is stored and repeated the same way.
+directories; the others read it. A resource is a precondition of the checks that use it: a
+creation failure is stored too, and every dependent check is blocked by that single cause
+(``failures.Blocked``) instead of each worker retrying; a skip raised while creating it (a
+``--read-only`` run refusing a write) is stored and repeated the same way.
 Teardown is not done here: the controller removes everything carrying the run prefix at
 session finish.
 """
@@ -20,12 +21,11 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-ERROR_KEY = "__jetonomy_error__"
+from .expect import blocking
+from .failures import Blocked
+
 SKIP_KEY = "__jetonomy_skip__"
-
-
-class SharedResourceError(Exception):
-    """A run-wide resource could not be created; the message is the single cause."""
+BLOCKED_KEY = "__jetonomy_blocked__"
 
 
 def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -45,24 +45,29 @@ def shared_resource(
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
         else:
+            step = f"setting up the run-wide {name.replace('-', ' ')}"
             try:
                 data = create()
+            except Blocked as exc:
+                data = {BLOCKED_KEY: {**exc.to_dict(), "step": step}}
             except pytest.skip.Exception as exc:
                 # e.g. a --read-only run refusing the write that would create it
                 data = {SKIP_KEY: f"the run-wide '{name}' cannot be set up: {exc.msg}"}
-            except (SharedResourceError, AssertionError, pytest.fail.Exception) as exc:
+            except (AssertionError, pytest.fail.Exception) as exc:
                 # a failed expectation or an unusable answer while creating it
-                data = {ERROR_KEY: str(exc)}
+                data = {BLOCKED_KEY: {**blocking(exc, step).to_dict(), "step": step}}
             except Exception as exc:  # noqa: BLE001 - e.g. an answer of an unexpected shape
-                # stored too: every dependent check fails with this one cause, nobody retries
+                # stored too: every dependent check is blocked by this one cause, no retry
                 where = traceback.extract_tb(exc.__traceback__)[-1]
-                data = {
-                    ERROR_KEY: f"unexpected {type(exc).__name__}: {exc} "
+                text = (
+                    f"unexpected {type(exc).__name__}: {exc} "
                     f"(at {Path(where.filename).name}:{where.lineno})"
-                }
+                )
+                data = {BLOCKED_KEY: {"by": text, "step": step, "detail": ""}}
             path.write_text(json.dumps(data), encoding="utf-8")
     if isinstance(data, dict) and SKIP_KEY in data:
         pytest.skip(data[SKIP_KEY])
-    if isinstance(data, dict) and ERROR_KEY in data:
-        raise SharedResourceError(f"cannot set up '{name}' on the target: {data[ERROR_KEY]}")
+    if isinstance(data, dict) and BLOCKED_KEY in data:
+        stored = data[BLOCKED_KEY]
+        raise Blocked(stored["by"], stored["step"], stored.get("detail", ""))
     return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -100,37 +102,45 @@ def test_session_sweep_removes_run_wide_resources(
     assert not [n for n in names if n.startswith(prefix)], names
 
 
-def test_failed_creation_names_the_single_cause(
+def test_failed_creation_blocks_with_the_single_cause(
     pytester: pytest.Pytester, reference_server
 ) -> None:
-    """A target that cannot create the seeded space: each dependent test fails with that cause."""
+    """A target that cannot create the seeded space: each dependent test is blocked by that
+    one cause (neither passed nor failed), never charged a failure of its own."""
     from pytest_jetonomy.credentials import write_credentials_toml
 
-    # 'admin' mapped to the member user: POST /spaces is refused with 403
-    creds = dict(reference_server.credentials)
-    creds["admin"] = creds["member"]
-    path = pytester.path / "wrong-admin.toml"
-    write_credentials_toml(path, creds)
+    # the only role, 'admin', is the member user: POST /spaces is refused with 403
+    path = pytester.path / "member-as-admin.toml"
+    write_credentials_toml(path, {"admin": reference_server.credentials["member"]})
     pytester.makepyfile(
         """
         import pytest
 
+        @pytest.mark.requirement("JT-PAGE-001")
         @pytest.mark.parametrize("n", range(3))
         def test_needs_seed(jetonomy_seeded_space, n):
             pass
         """
     )
-    result = pytester.runpytest("--target-url", reference_server.url, "--credentials", str(path))
-    result.assert_outcomes(errors=3)
-    output = result.stdout.str()
-    # count in the error sections only: the short summary repeats the message in full
-    # or cut to the terminal width (pytest never cuts it when it detects CI)
-    errors_section = output.split("short test summary info")[0]
-    cause = (
-        "cannot set up 'seeded-space' on the target: could not create the seeded space: HTTP 403"
+    report = pytester.path / "report.json"
+    result = pytester.runpytest(
+        "--target-url",
+        reference_server.url,
+        f"--credentials={path}",
+        f"--conformance-report={report}",
+        "-rs",
     )
-    assert errors_section.count(cause) == 3
-    assert "Traceback" not in output
+    result.assert_outcomes(skipped=3)
+    result.stdout.fnmatch_lines(
+        [
+            "blocked by POST /spaces answering 403: 1 requirement(s) not verified (JT-PAGE-001)",
+            "*blocked by POST /spaces answering 403: setting up the run-wide seeded space*",
+        ]
+    )
+    document = json.loads(report.read_text())
+    page = next(r for r in document["requirements"] if r["id"] == "JT-PAGE-001")
+    assert page["status"] == "blocked" and page["blocked_by"] == ["POST /spaces answering 403"]
+    assert "Traceback" not in result.stdout.str()
 
 
 def test_secrets_never_printed_in_failures(pytester: pytest.Pytester, reference_server) -> None:

@@ -47,9 +47,12 @@ def test_summary_and_exit_code_not_conformant(pytester: pytest.Pytester) -> None
             "*= Jetonomy conformance =*",
             "target: http://127.0.0.1:* (embedded reference server)",
             "suite: pytest-jetonomy *; contract: Jetonomy REST API *",
-            "area *passed*failed*skipped*",
-            "pagination *1 *1 *0 *0 *15",
-            "NOT CONFORMANT: 1 MUST requirement(s) failed (JT-PAGE-008)",
+            "area *passed*failed*blocked*skipped*",
+            "pagination *1 *1 *0 *0 *0 *15",
+            "divergences by cause (2), most MUST requirements first:",
+            "  1. status 200 where 418 [1 MUST; 1 requirement(s): JT-PAGE-008; 1 check(s)]",
+            "  2. a SHOULD promise [SHOULD only; 1 requirement(s): JT-CONV-003; 1 check(s)]",
+            "NOT CONFORMANT: 1 MUST requirement(s) failed (1 cause(s): JT-PAGE-008)",
         ]
     )
 
@@ -216,17 +219,15 @@ def test_a_failure_counts_against_the_requirement_it_names(
     pytester: pytest.Pytester, tmp_path, workers: int
 ) -> None:
     """A check covering several requirements that fails on one (a SHOULD) fails that one
-    only: the others were not reached (not verified), not failed. A failure naming no
-    requirement still counts against all of the test's requirements."""
+    only: the others were not reached (blocked by it: not verified), not failed. A failure
+    naming no requirement still counts against all of the test's requirements."""
     path = tmp_path / "report.json"
     _run(pytester, f"--conformance-report={path}", "-n", str(workers), checks=MULTI)
     document = json.loads(path.read_text())
     by_id = {r["id"]: r for r in document["requirements"]}
     assert by_id["JT-RATE-016"]["status"] == "failed"
-    assert by_id["JT-RATE-013"]["status"] == "skipped"
-    assert by_id["JT-RATE-013"]["skip_reasons"] == [
-        "not reached: the check failed earlier on JT-RATE-016"
-    ]
+    assert by_id["JT-RATE-013"]["status"] == "blocked"
+    assert by_id["JT-RATE-013"]["blocked_by"] == ["JT-RATE-016"]
     assert by_id["JT-PAGE-001"]["status"] == by_id["JT-PAGE-008"]["status"] == "failed"
     assert document["verdict"]["should_failed"] == ["JT-RATE-016"]
     assert document["verdict"]["must_failed"] == ["JT-PAGE-001", "JT-PAGE-008"]
