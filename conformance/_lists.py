@@ -42,7 +42,14 @@ from pytest_jetonomy.factories import (
     space_payload,
     unique,
 )
-from pytest_jetonomy.observe import HeldUser, TopLevelId, is_integer, value_at, where
+from pytest_jetonomy.observe import (
+    HeldUser,
+    TopLevelId,
+    is_integer,
+    user_path,
+    value_at,
+    where,
+)
 from pytest_jetonomy.run import JetonomyRun
 from pytest_jetonomy.shared import shared_resource
 
@@ -231,11 +238,20 @@ class ListReader(lists.Source):
         return list(self.ids)
 
     def _learn(self) -> None:
-        """Where the entries hold their user, learned once on a page of the list (and noted
-        for the report: every place the first entry of a known user holds that user's id)."""
+        """Where the entries hold their user, learned once on the list's pages at the
+        documented default size, walked until an entry holds a known user (and noted for the
+        report: every place the first entry of a known user holds that user's id)."""
         if not isinstance(self.key, HeldUser) or self.key.learned:
             return
-        _, items = self.page(limit=lists.MAX_LIMIT)
+        known = self.key.known
+        items = lists.walk(
+            self.client,
+            self.path,
+            self.query,
+            what=f"{self.label} (where its entries hold their user)",
+            until=lambda seen: user_path(seen, known) is not None,
+            area=self.area,
+        ).items
         path = self.key.learn(items)
         if path is None or self.recipe.user_fact is None:
             return

@@ -14,13 +14,14 @@ from pytest_jetonomy.run import JetonomyRun
 from pytest_jetonomy.shared import shared_resource
 
 from .examples import Examples
-from .world import FoundWorld, build_world, discover_world
+from .world import WORLD_SECTIONS, World, build_world, discover_world
 
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory, jetonomy_run: JetonomyRun) -> dict[str, Any]:
-    """Ids of the run-wide spaces, posts, reply, category and users (created once per run;
-    found on the target, never created, in a --read-only run)."""
+    """Ids of the run-wide spaces, posts, reply, category and users (created once per run,
+    piece by piece: what could not be created is found on the target, or blocks the checks
+    that read it; found, never created, in a --read-only run)."""
     for role in ("admin", "member", "regular"):
         if not jetonomy_run.has_role(role):
             pytest.skip(
@@ -34,7 +35,11 @@ def world(tmp_path_factory: pytest.TempPathFactory, jetonomy_run: JetonomyRun) -
         "conformance-world",
         lambda: (discover_world if read_only else build_world)(jetonomy_run),
     )
-    return FoundWorld(world) if read_only else world
+    # content found instead of created is read, never written into (in every process)
+    for name, entry in (world.get("found") or {}).items():
+        section = WORLD_SECTIONS[name.partition(".")[0]]
+        jetonomy_run.guard.protect(section, entry["id"], entry["by"])
+    return World(world)
 
 
 @pytest.fixture

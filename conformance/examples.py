@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from pytest_jetonomy import bodies, expect, spellings
+from pytest_jetonomy import adaptations, bodies, expect, spellings
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
 from pytest_jetonomy.contract import Endpoint
 from pytest_jetonomy.factories import (
@@ -28,6 +28,7 @@ from pytest_jetonomy.factories import (
     space_payload,
     unique,
 )
+from pytest_jetonomy.failures import Blocked
 from pytest_jetonomy.observe import is_timestamp, leaves
 from pytest_jetonomy.run import JetonomyRun
 
@@ -132,9 +133,13 @@ class Examples:
     # -- fresh objects ---------------------------------------------------------------------
     def fresh(self, name: str) -> Any:
         """A fresh object of this test (made once, undone after it): a precondition of the
-        check, which is blocked when the target cannot make it."""
+        check, which is blocked when the target cannot make it. Its requests are helper
+        requests (adapted when the server says what it wants instead, ``adaptations.py``)."""
         if name not in self._fresh:
-            with expect.precondition(f"make a fresh {name.replace('_', ' ')}"):
+            with (
+                adaptations.helper(),
+                expect.precondition(f"make a fresh {name.replace('_', ' ')}"),
+            ):
                 self._fresh[name] = getattr(self, f"_make_{name}")()
         return self._fresh[name]
 
@@ -152,7 +157,14 @@ class Examples:
     ) -> tuple[int, ApiResponse]:
         """A new post by ``role`` in ``space`` (a world space name or a space id), with
         ``fields`` over the factory's title and content; deleted (by admin) after the test.
-        Its id and the creation answer; the check is blocked when the target makes none."""
+        Its id and the creation answer; the check is blocked when the target makes none (or
+        when ``role`` could not join the world space)."""
+        if isinstance(space, str):
+            joined = (self.world.get("missing") or {}).get(f"joined.{space}.{role}")
+            if isinstance(joined, dict):
+                raise Blocked(
+                    joined["by"], f"a post by {role}: {joined['step']}", joined.get("detail", "")
+                )
         space_id = self.world["spaces"][space] if isinstance(space, str) else space
         body = post_payload(self.prefix, self.factory.faker, **fields)
         return self._new(role, f"/spaces/{space_id}/posts", body, "/posts", f"space {space_id}")
@@ -168,9 +180,10 @@ class Examples:
     def _new(
         self, role: str, path: str, body: dict[str, Any], collection: str, where: str
     ) -> tuple[int, ApiResponse]:
-        """POST ``body`` to ``path`` as ``role``; the new object (in ``collection``) is
-        deleted by admin after the test. Its id and the creation answer."""
-        response = self.client(role).post(path, json=body)
+        """POST ``body`` to ``path`` as ``role`` (a helper request); the new object (in
+        ``collection``) is deleted by admin after the test. Its id and the creation answer."""
+        with adaptations.helper():
+            response = self.client(role).post(path, json=body)
         what = collection.strip("/").rstrip("s")
         new = int(created(response, f"a {what} by {role} in {where}")["id"])
         admin = self.client("admin")
@@ -181,7 +194,8 @@ class Examples:
         """``role`` upvotes ``post_id`` (any success: the reference gives no status for a
         vote); the vote is taken back after the test."""
         client = self.client(role)
-        response = client.post(f"/posts/{post_id}/vote", json={"value": 1})
+        with adaptations.helper():
+            response = client.post(f"/posts/{post_id}/vote", json={"value": 1})
         expect.status(response, expect.SUCCESS, why=f"{role} upvotes post {post_id}")
         self.factory.defer(lambda: client.delete(f"/posts/{post_id}/vote"))
         return response
@@ -205,11 +219,7 @@ class Examples:
         space_id = self.fresh("space")
         regular = self.client("regular")
         response = regular.post(f"/spaces/{space_id}/members")
-        if response.status not in (200, 201):
-            raise AssertionError(
-                f"could not join a fresh open space as regular: HTTP {response.status}\n"
-                + response.exchange.describe()
-            )
+        expect.status(response, (200, 201), why="join a fresh open space as regular")
         return self.user_id("regular")
 
     def _make_invite(self) -> str:
@@ -263,10 +273,7 @@ class Examples:
             "moderation.ban", "/moderation/ban", user_id=user_id, reason="conformance check"
         )
         response = moderator.post("/moderation/ban", json=body)
-        if response.status not in (200, 201):
-            raise AssertionError(
-                "could not ban the new_member user\n" + response.exchange.describe()
-            )
+        expect.status(response, (200, 201), why="ban the new_member user")
         self.factory.defer(lambda: moderator.delete(f"/moderation/ban/{user_id}"))
         return user_id
 
@@ -341,7 +348,8 @@ class Examples:
         client = self.client(role)
         for endpoint_id in call.endpoint.raw.get("prepare", []):
             prepared = self.run.contract.endpoint(endpoint_id)
-            response = self.call(prepared).send(client)
+            with adaptations.helper():
+                response = self.call(prepared).send(client)
             expect.status(
                 response,
                 (200, 201, 202, 204),

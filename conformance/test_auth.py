@@ -317,7 +317,12 @@ def test_allowed(endpoint: Endpoint, role: str, examples: Examples) -> None:
 
 
 def _succeeded(response: ApiResponse, what: str) -> None:
-    expect.that(200 <= response.status < 300, f"a 2xx answer to {what}", response)
+    expect.that(
+        200 <= response.status < 300,
+        f"a 2xx answer to {what}",
+        response,
+        kind=f"status {response.status} where 2xx",
+    )
 
 
 @pytest.mark.requirement("JT-AUTH-022")

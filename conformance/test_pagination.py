@@ -138,22 +138,32 @@ def test_limit_above_maximum_is_capped_or_refused(endpoint, limit: int, reader: 
 @pytest.mark.requirement("JT-PAGE-003")
 @pytest.mark.parametrize("endpoint", PAGINATED)
 def test_limit_gives_at_most_n_items(endpoint, reader: ListReader) -> None:
-    """limit=n returns at most n items, and exactly n when the list holds n or more."""
-    n = reader.small + 1
+    """limit=n returns at most n items, and exactly n when the list holds n or more: a small
+    n, and the documented maximum (100) on the lists the run fills with more than 100 items
+    (a server capping its pages lower than the maximum is caught there)."""
+    sizes = [reader.small + 1]
+    if len(reader.expected) >= MAX_LIMIT:
+        sizes.append(MAX_LIMIT)
 
     def attempt(final: bool) -> bool:
-        response, items = reader.page(limit=n)
         _, everything = reader.page(limit=MAX_LIMIT)
-        wanted = min(n, len(everything))
-        if len(items) == wanted:
-            return True
-        if final:
-            expect.fail(
-                f"{wanted} items for limit={n} (the list holds {len(everything)} or more)",
-                response,
-                detail=f"got {len(items)} items",
-            )
-        return False
+        holds = max(len(everything), len(reader.expected))
+        for n in sizes:
+            response, items = reader.page(limit=n)
+            wanted = min(n, holds)
+            if len(items) == wanted:
+                continue
+            if final:
+                expect.fail(
+                    f"{wanted} items for limit={n} (the list holds {holds} or more)",
+                    response,
+                    detail=f"got {len(items)} items",
+                    kind="fewer items than limit=n asks, from a list holding more"
+                    if len(items) < wanted
+                    else "more items than limit=n asks",
+                )
+            return False
+        return True
 
     _twice(reader, attempt)
 
@@ -216,7 +226,7 @@ def test_total_pages_header_is_sent(endpoint, reader: ListReader) -> None:
 def test_total_pages_is_total_over_limit(endpoint, reader: ListReader) -> None:
     """X-JT-TotalPages == ceil(X-JT-Total / limit) for several limits (0 or 1 when empty)."""
     for limit in (reader.small, 7, DEFAULT_LIMIT, MAX_LIMIT):
-        response, _ = reader.page(limit=limit)
+        response, items = reader.page(limit=limit)
         total = response.header_int(TOTAL)
         pages = response.header_int(TOTAL_PAGES)
         if total is None or pages is None:
@@ -227,11 +237,19 @@ def test_total_pages_is_total_over_limit(endpoint, reader: ListReader) -> None:
                 f"{TOTAL_PAGES}={response.headers.get(TOTAL_PAGES)!r}",
             )
         accepted = expected_pages(total, limit)
+        in_use = limit
+        if 0 < len(items) < min(limit, total):
+            # a first page shorter than limit while the total says more exist: the server
+            # pages by fewer than asked (JT-PAGE-003's failure); its pages are counted at
+            # the limit in use
+            in_use = len(items)
+            accepted = tuple(sorted({*accepted, *expected_pages(total, in_use)}))
         expect.that(
             pages in accepted,
             f"{TOTAL_PAGES} == ceil({TOTAL} / limit) = "
             + " or ".join(str(a) for a in accepted)
-            + f" for {TOTAL}={total}, limit={limit}",
+            + f" for {TOTAL}={total}, limit={limit}"
+            + (f" (pages of {in_use} served)" if in_use != limit else ""),
             response,
             detail=f"{TOTAL_PAGES} is {pages}",
         )

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from pytest_jetonomy import expect, lists, spellings
+from pytest_jetonomy import adaptations, expect, lists, spellings
 from pytest_jetonomy.expect import REFUSED
 from pytest_jetonomy.factories import created, space_payload
 from pytest_jetonomy.observe import by_id, holds_text, leaves, where
@@ -107,7 +107,8 @@ def test_list_shows_admin_a_space_it_left(examples: Examples) -> None:
     body = space_payload(
         examples.prefix, examples.factory.faker, visibility="hidden", join_policy="invite"
     )
-    space_id = created(admin.post("/spaces", json=body), "a fresh hidden space")["id"]
+    with adaptations.helper():  # not the subject: adapted if the server wants another body
+        space_id = created(admin.post("/spaces", json=body), "a fresh hidden space")["id"]
     examples.factory.defer(lambda: admin.delete(f"/spaces/{space_id}"))
     left = admin.delete(f"/spaces/{space_id}/members/{examples.user_id('admin')}")
     if not (200 <= left.status < 300 or left.status == 404):  # 404: the admin was no member

@@ -108,6 +108,41 @@ def sweep_run(admin: JetonomyClient, prefix: str) -> SweepResult:
     return sweep(admin, lambda item: carries(item, prefix) is not None)
 
 
+EXISTING_CHILDREN = {
+    "spaces": ("/spaces/{id}/posts", "/posts", "post"),
+    "posts": ("/posts/{id}/replies", "/replies", "reply"),
+}
+"""What a run adds into an object named with ``--existing``: the list it is in, where it is
+deleted."""
+
+
+def sweep_existing(admin: JetonomyClient, prefix: str, existing: dict[str, int]) -> SweepResult:
+    """Delete what this run added into the objects named with ``--existing`` in a run that
+    writes (posts in a named space, replies under a named post: a string of theirs holds the
+    prefix); deleting the run's own spaces does not reach them."""
+    result = SweepResult()
+    for name, object_id in existing.items():
+        children = EXISTING_CHILDREN.get(name.partition(".")[0])
+        if children is None:
+            continue
+        listed, collection, kind = children
+        if admin.get(listed.format(id=object_id), area="cleanup").status == 404:
+            continue  # no such object on the target: nothing was added into it
+        try:
+            found = _walk(admin, listed.format(id=object_id))
+        except UnreadableList as exc:
+            result.problems.append(f"could not read {listed.format(id=object_id)}: {exc}")
+            continue
+        for item in found:
+            if carries(item, prefix) is not None and "id" in item:
+                response = admin.delete(f"{collection}/{item['id']}", area="cleanup")
+                if response.status in (200, 202, 204, 404, 410):
+                    result.deleted.append(f"{kind} {item['id']}")
+                else:
+                    result.problems.append(f"DELETE {collection}/{item['id']} -> {response.status}")
+    return result
+
+
 def sweep(
     admin: JetonomyClient,
     match: Callable[[dict], bool],

@@ -10,6 +10,7 @@ exchange for failure messages and reports.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter, deque
@@ -21,7 +22,9 @@ import pytest
 import requests
 from requests.auth import HTTPBasicAuth
 
+from . import adaptations
 from .credentials import ANONYMOUS, Credential
+from .failures import Blocked
 from .masking import mask_body, mask_headers, mask_text, mask_url, register_secrets
 from .pacing import Pacer
 
@@ -92,6 +95,48 @@ class WriteRefused(pytest.skip.Exception):  # type: ignore[name-defined,misc]
         super().__init__(
             f"read-only run: needs a write ({method} {url} as {identity}), "
             "which --read-only never sends"
+        )
+
+
+_OWNED_PATH = re.compile(r"^/(spaces|posts|replies|categories)/(\d+)(?:/|$)")
+_KIND = {"spaces": "space", "posts": "post", "replies": "reply", "categories": "category"}
+
+
+class WriteGuard:
+    """Content the run found on the target instead of creating it (its own creation failed):
+    the run reads it, never writes into it. One per run, shared by its clients.
+
+    ``protect("spaces", 12, by)`` records space 12 as found, ``by`` naming the failed
+    creation that made the run look for it (``POST /spaces answering 403``); a write whose
+    path targets it (``/spaces/12...``) is then refused before it is sent, the check blocked
+    by that cause (:class:`Blocked`). Objects named with ``--existing`` are the user's
+    consent: they are never protected.
+    """
+
+    def __init__(self) -> None:
+        self.found: dict[str, dict[int, str]] = {}
+        self.lock = threading.Lock()
+
+    def protect(self, kind: str, object_id: int, by: str) -> None:
+        with self.lock:
+            self.found.setdefault(kind, {})[int(object_id)] = by
+
+    def check(self, method: str, path: str) -> None:
+        """Raise :class:`Blocked` when ``path`` (relative to the API root) writes into found
+        content."""
+        match = _OWNED_PATH.match(path)
+        if match is None:
+            return
+        kind, object_id = match.group(1), int(match.group(2))
+        with self.lock:
+            by = self.found.get(kind, {}).get(object_id)
+        if by is None:
+            return
+        STATS.add("guarded_write")
+        raise Blocked(
+            by,
+            "the run writes only into content it created or was given with --existing: "
+            f"{method} {path} would write into {_KIND[kind]} {object_id}, found on the target",
         )
 
 
@@ -286,9 +331,15 @@ class JetonomyClient:
         session: requests.Session | None = None,
         identity: str | None = None,
         read_only: bool = False,
+        adapter: adaptations.Adapter | None = None,
+        guard: WriteGuard | None = None,
     ) -> None:
         self.target_url = target_url.rstrip("/")
         self.read_only = read_only
+        self.adapter = adapter
+        """Adapts helper writes the server refuses for their body (``adaptations.py``)."""
+        self.guard = guard
+        """Refuses writes into content the run found on the target (:class:`WriteGuard`)."""
         self.base_path = base_path
         self.credential = credential
         self.identity = identity or (credential.role if credential else ANONYMOUS)
@@ -321,6 +372,12 @@ class JetonomyClient:
             path = "/" + path
         return self.api_root + path
 
+    def api_path(self, url: str) -> str:
+        """``url`` relative to the API root (``/spaces/12/posts``), query left out."""
+        path = urlsplit(url).path
+        root = urlsplit(self.api_root).path
+        return (path[len(root) :] or "/") if path.startswith(root) else path
+
     def _auth(self) -> HTTPBasicAuth | None:
         if self.credential is None or self.nonce is not None:
             return None
@@ -341,19 +398,49 @@ class JetonomyClient:
         auth: Any = "default",
         area: str | None = None,
         login: bool = False,
+        adapt: bool | None = None,
     ) -> ApiResponse:
         """Send one request and return the response; never raises for an HTTP status.
 
         ``pace=False`` sends without waiting and returns a 429 as it is (rate-limit checks).
         Otherwise a 429 is waited out and the request sent again: it was refused, not applied.
         A read-only client raises :class:`WriteRefused` instead of sending a write (``login``
-        marks the one non-GET it allows: logging in changes no content).
+        marks the one non-GET it allows: logging in changes no content). A write into
+        content the run found on the target instead of creating it raises
+        :class:`Blocked` (:class:`WriteGuard`). A helper write (``adaptations.helper()``,
+        ``adapt=None``) with a JSON object body goes through the run's adapter, which adapts
+        it when the server says what it wants instead (``adapt=False``: sent as it is).
         """
         method = method.upper()
         url = self.url_for(path, raw_path=raw_path)
-        if self.read_only and method not in IDEMPOTENT and not login:
+        write = method not in IDEMPOTENT and not login
+        if self.read_only and write:
             STATS.add("refused_write")
             raise WriteRefused(method, mask_url(url), self.identity)
+        if write and self.guard is not None and not raw_path:
+            self.guard.check(method, self.api_path(url))
+        if (
+            write
+            and adapt is not False
+            and self.adapter is not None
+            and not raw_path
+            and isinstance(json_body, dict)
+            and json_body
+            and (adapt or adaptations.helping())
+        ):
+            return self.adapter.send(
+                self,
+                method,
+                path,
+                json_body,
+                params=params,
+                data=data,
+                headers=headers,
+                pace=pace,
+                allow_redirects=allow_redirects,
+                auth=auth,
+                area=area,
+            )
         send_headers = dict(headers or {})
         if self.nonce is not None and "X-WP-Nonce" not in send_headers:
             send_headers["X-WP-Nonce"] = self.nonce
@@ -460,6 +547,8 @@ class JetonomyClient:
             "pacer": self.pacer,
             "identity": self.identity,
             "read_only": self.read_only,
+            "adapter": self.adapter,
+            "guard": self.guard,
         }
         options.update(overrides)
         credential = options.pop("credential", self.credential)

@@ -13,7 +13,7 @@ from typing import Any
 
 from faker import Faker
 
-from . import expect
+from . import adaptations, expect
 from .client import ApiResponse, JetonomyClient
 from .contract import load_contract
 
@@ -148,7 +148,9 @@ def created_id(response: ApiResponse, what: str) -> int:
 
 
 class Factory:
-    """Creates objects on the target and deletes them (newest first) at teardown."""
+    """Creates objects on the target and deletes them (newest first) at teardown. Its
+    creations are helper requests: when the server refuses one for its body and says what
+    it wants instead, it is adapted (``adaptations.py``)."""
 
     def __init__(self, prefix: str, faker: Faker) -> None:
         self.prefix = prefix
@@ -189,7 +191,10 @@ class SpaceFactory(Factory):
         self.admin = admin
 
     def __call__(self, **fields: Any) -> dict[str, Any]:
-        response = self.admin.post("/spaces", json=space_payload(self.prefix, self.faker, **fields))
+        with adaptations.helper():
+            response = self.admin.post(
+                "/spaces", json=space_payload(self.prefix, self.faker, **fields)
+            )
         space = created(response, "a space")
         self.defer(lambda: self.admin.delete(f"/spaces/{space['id']}"))
         return space
@@ -206,9 +211,10 @@ class PostFactory(Factory):
         self, space_id: int, client: JetonomyClient | None = None, **fields: Any
     ) -> dict[str, Any]:
         author = client or self.admin
-        response = author.post(
-            f"/spaces/{space_id}/posts", json=post_payload(self.prefix, self.faker, **fields)
-        )
+        with adaptations.helper():
+            response = author.post(
+                f"/spaces/{space_id}/posts", json=post_payload(self.prefix, self.faker, **fields)
+            )
         post = created(response, f"a post in space {space_id} as {author.identity}")
         self.defer(lambda: self.admin.delete(f"/posts/{post['id']}"))
         return post
@@ -225,9 +231,10 @@ class ReplyFactory(Factory):
         self, post_id: int, client: JetonomyClient | None = None, **fields: Any
     ) -> dict[str, Any]:
         author = client or self.admin
-        response = author.post(
-            f"/posts/{post_id}/replies", json=reply_payload(self.prefix, self.faker, **fields)
-        )
+        with adaptations.helper():
+            response = author.post(
+                f"/posts/{post_id}/replies", json=reply_payload(self.prefix, self.faker, **fields)
+            )
         reply = created(response, f"a reply to post {post_id} as {author.identity}")
         self.defer(lambda: self.admin.delete(f"/replies/{reply['id']}"))
         return reply

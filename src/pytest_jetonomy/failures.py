@@ -25,18 +25,18 @@ import pytest
 _RUN_WORD = re.compile(r"jtc-?[0-9a-f]{8}[\w.-]*", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?![\w])")
+_STATUS = re.compile(r"\b(status|HTTP|answering|answered|where|or)( [1-5]\d\d)(?![\w])")
 _QUOTED = re.compile(r"'[^']*\{(?:run|n|time)\}[^']*'|\"[^\"]*\{(?:run|n|time)\}[^\"]*\"")
 _SPACES = re.compile(r"\s+")
 KEPT_NUMBERS = frozenset({"-1", "0", "1", "2"})
 """Numbers that say what broke (a vote value, a count that should be 1) rather than which
-object: they stay in a normalised text. HTTP statuses stay too (three digits, 1xx to 5xx)."""
+object: they stay in a normalised text. HTTP statuses stay too, where the text says they are
+one (``status 404``, ``HTTP 404``, ``answering 404``, ``where 401``, ``or 403``)."""
 
 
 def _number(match: re.Match[str]) -> str:
     text = match.group(0)
-    if text in KEPT_NUMBERS or re.fullmatch(r"[1-5]\d\d", text):
-        return text
-    return "{n}"
+    return text if text in KEPT_NUMBERS else "{n}"
 
 
 def normalise(text: str) -> str:
@@ -44,7 +44,15 @@ def normalise(text: str) -> str:
     other numbers (HTTP statuses and the small numbers of a promise kept)."""
     text = _RUN_WORD.sub("{run}", text)
     text = _TIMESTAMP.sub("{time}", text)
+    statuses: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        statuses.append(match.group(2))
+        return f"{match.group(1)} \x00{len(statuses) - 1}\x00"
+
+    text = _STATUS.sub(keep, text)
     text = _NUMBER.sub(_number, text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: statuses[int(m.group(1))].strip(), text)
     text = _QUOTED.sub("'…'", text)
     return _SPACES.sub(" ", text).strip()
 

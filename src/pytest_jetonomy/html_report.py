@@ -230,6 +230,24 @@ def _blocked(document: dict[str, Any]) -> str:
     )
 
 
+def _adaptations(document: dict[str, Any]) -> str:
+    """Helper requests the suite adapted to what the server said it wants (adaptations.py)."""
+    entries = document.get("adaptations") or []
+    if not entries:
+        return ""
+    items = "".join(
+        f"<li><b>adapted:</b> {_e(e['adaptation'])} <span class='muted'>(said by "
+        f"{_e(e['source'])}; {e['checks']} test(s) needed it)</span></li>"
+        for e in entries
+    )
+    return (
+        "<h2>Adaptations</h2><p class='muted'>Setup and helper requests the server refused "
+        "as documented, sent again as it said it wants them, so that the rest of the run "
+        "could go on. The documented request itself is judged, once, by the check whose "
+        f"subject it is.</p><ul>{items}</ul>"
+    )
+
+
 def _warnings(document: dict[str, Any]) -> str:
     warnings = document["verdict"].get("warnings") or []
     if not warnings:
@@ -288,6 +306,7 @@ def render(document: dict[str, Any], endpoints: list[str]) -> str:
 <p class="muted">The failures grouped by what one fix would mend, most MUST requirements first.</p>
 {_divergences(document)}
 {_blocked(document)}
+{_adaptations(document)}
 {_warnings(document)}
 <h2>Failures</h2>
 {_failures(document)}

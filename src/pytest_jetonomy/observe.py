@@ -367,7 +367,8 @@ def user_path(entries: list[Any], known: Iterable[int]) -> Path | None:
     knows (``known``). A path counting the entries' positions (a rank may equal a user id)
     only when no other path holds any; ties go to a path with an integer in every entry,
     distinct from entry to entry, then to one whose last key ends in ``id``, then to the
-    shorter. None when no entry holds a known id."""
+    shorter. A path holding one value in every entry of a list of several (the space the
+    members belong to) names no user. None when no entry holds a known id."""
     users = set(known)
     values: dict[Path, list[int]] = {}
     for entry in entries:
@@ -379,8 +380,8 @@ def user_path(entries: list[Any], known: Iterable[int]) -> Path | None:
     found: Path | None = None
     for path, held in values.items():
         hits = len(users & set(held))
-        if not hits:
-            continue
+        if not hits or (len(entries) > 1 and len(set(held)) == 1):
+            continue  # no known user, or one value in every entry (the list's own space...)
         once_each = len(held) == len(entries) and len(set(held)) == len(held)
         named = str(path[-1]).casefold().endswith("id")
         score = (path not in ranks, hits, once_each, named, -len(path))

@@ -39,8 +39,9 @@ EXISTING_NAMES = (
     "replies.public",
     "category",
 )
-"""What ``--existing NAME=ID`` can name: the objects a read-only run reads instead of
-creating them (see conformance/world.py for what each must be)."""
+"""What ``--existing NAME=ID`` can name: the objects the run uses instead of creating them
+(a read-only run reads them; a run that writes may also write into them: the user's
+consent). See conformance/world.py for what each must be."""
 
 HELP_TARGET_URL = (
     "Root URL of the server under test, e.g. https://example.org (the API is expected under "
@@ -96,8 +97,12 @@ HELP_READ_ONLY = (
     "certify. Also env JETONOMY_READ_ONLY=1 and ini 'jetonomy_read_only'."
 )
 HELP_EXISTING = (
-    "With --read-only: use this existing object instead of looking for one, e.g. "
-    "--existing spaces.public=12 (repeatable). Names: " + ", ".join(EXISTING_NAMES) + "."
+    "Use this existing object of the target instead of creating it (or, with --read-only, "
+    "instead of looking for one), e.g. --existing spaces.public=12 (repeatable). Without "
+    "--read-only this is your consent that the run writes into it (posts, joins, invites; "
+    "what it adds carries the run prefix and is deleted at the end). Names: "
+    + ", ".join(EXISTING_NAMES)
+    + "."
 )
 HELP_LIST_REQUIREMENTS = "List the requirement catalogue with the checks that cover it, then exit."
 HELP_REPORT_JSON = (
@@ -314,11 +319,6 @@ def resolve_settings(config: pytest.Config) -> Settings:
         preview_url = _link_preview_url(preview_url)
     read_only = _read_only(config)
     existing = parse_existing(config.getoption("existing") or ())
-    if existing and not read_only:
-        raise pytest.UsageError(
-            "jetonomy: --existing only applies to a --read-only run (a run that writes "
-            "creates what it reads)"
-        )
     return Settings(
         read_only=read_only,
         existing=existing,

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from . import expect, spellings
+from . import adaptations, expect, spellings
 from . import requirements as _requirements
 from .baseline import BaselineError, load_baseline, write_baseline
-from .cleanup import leftovers, sweep_run, sweep_stale
+from .cleanup import leftovers, sweep_existing, sweep_run, sweep_stale
 from .client import SILENCE, STATS, TransportError, UnusableAnswer, probe
 from .contract import load_contract
 from .credentials import CredentialsError, load_credentials
@@ -37,6 +37,8 @@ pytest_plugins = ("pytest_jetonomy.fixtures",)
 SETTINGS_KEY = pytest.StashKey[Settings]()
 EMBEDDED_KEY = pytest.StashKey[Any]()
 SPELLINGS_KEY = pytest.StashKey[dict]()
+ADAPTED_KEY = pytest.StashKey[dict]()
+ADAPTATIONS_KEY = pytest.StashKey[adaptations.AdaptationBook]()
 BOOK_KEY = pytest.StashKey[ResultBook]()
 BASELINE_KEY = pytest.StashKey[dict]()
 STARTED_KEY = pytest.StashKey[Any]()
@@ -77,6 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", RATELIMIT_GROUP_HELP)
     config.stash[SETTINGS_KEY] = resolve_settings(config)
     config.stash[BOOK_KEY] = ResultBook()
+    config.stash[ADAPTATIONS_KEY] = adaptations.AdaptationBook()
     config.stash[STARTED_KEY] = now()
     baseline_path = config.getoption("baseline")
     if baseline_path:
@@ -235,6 +238,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             "mode: READ-ONLY: no write is sent; checks that need one are skipped"
             + (f"; existing objects named: {named}" if named else "")
         )
+    elif settings.existing:
+        named = ", ".join(f"{k}={v}" for k, v in settings.existing.items())
+        mode.append(
+            f"existing objects used instead of created (the run may write into them): {named}"
+        )
     checked = config.stash.get(PREFLIGHT_KEY, None)
     verified = f"; {checked.summary()}" if checked is not None else ""
     return mode + [
@@ -305,18 +313,32 @@ def _print_requirements(session: pytest.Session) -> None:
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
     with _requirements.running(_requirements.of_item(item)):
         noted = spellings.start()
+        adapted = adaptations.start()
         outcome = yield
+        item.stash.setdefault(ADAPTED_KEY, {})["call"] = adaptations.take(adapted)
         item.stash.setdefault(SPELLINGS_KEY, {})["call"] = spellings.take(noted)
         _typed(outcome)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
-    with _requirements.running(_requirements.of_item(item)):
+    # a test's setup (its fixtures, the run-wide content) is the suite's own: its writes are
+    # helper requests, adapted when the server says what it wants instead (adaptations.py)
+    with _requirements.running(_requirements.of_item(item)), adaptations.helper():
         noted = spellings.start()
+        adapted = adaptations.start()
         outcome = yield
+        item.stash.setdefault(ADAPTED_KEY, {})["setup"] = adaptations.take(adapted)
         item.stash.setdefault(SPELLINGS_KEY, {})["setup"] = spellings.take(noted)
         _typed(outcome, setup=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    with adaptations.helper():
+        adapted = adaptations.start()
+        yield
+        item.stash.setdefault(ADAPTED_KEY, {})["teardown"] = adaptations.take(adapted)
 
 
 def _typed(outcome: Any, *, setup: bool = False) -> None:
@@ -368,6 +390,9 @@ def pytest_runtest_makereport(
     noted = item.stash.get(SPELLINGS_KEY, {}).get(report.when)
     if noted:
         report.jetonomy_spellings = noted  # what the phase learned of the server's spellings
+    adapted = item.stash.get(ADAPTED_KEY, {}).get(report.when)
+    if adapted:
+        report.jetonomy_adaptations = adapted  # helper requests the phase had to adapt
     requirements = _requirements.of_item(item)
     if not requirements:
         return
@@ -398,6 +423,7 @@ class ReportCollector:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.config.stash[BOOK_KEY].add(report)
+        self.config.stash[ADAPTATIONS_KEY].add(getattr(report, "jetonomy_adaptations", None))
         if report.failed and not any(name == "requirement" for name, _ in report.user_properties):
             self.config.stash.setdefault(OUTCOME_KEY, {})["other_failures"] = True
 
@@ -444,9 +470,12 @@ def _finish_report(session: pytest.Session) -> None:
         read_only=settings.read_only,
         roles_verified=list(getattr(config.stash.get(PREFLIGHT_KEY, None), "verified", [])),
     )
-    document = build_document(info, contract, results, the_verdict, book.spellings.section())
+    adapted = config.stash[ADAPTATIONS_KEY].section()
+    document = build_document(
+        info, contract, results, the_verdict, book.spellings.section(), adapted
+    )
     state = config.stash.setdefault(OUTCOME_KEY, {})
-    state["lines"] = summary_lines(info, contract, results, the_verdict)
+    state["lines"] = summary_lines(info, contract, results, the_verdict, adapted)
     if state.get("cleanup"):
         state["lines"].insert(-1, state["cleanup"])
         document["cleanup"] = state["cleanup"]
@@ -502,6 +531,10 @@ def _sweep(session: pytest.Session) -> str | None:
     admin = run.client("admin")
     try:
         result = sweep_run(admin, prefix)
+        if run.settings.existing:  # what the run added into objects it was given
+            added = sweep_existing(admin, prefix, run.settings.existing)
+            result.deleted += added.deleted
+            result.problems += added.problems
         left = leftovers(admin, prefix)
     except (AssertionError, pytest.skip.Exception) as exc:
         return f"cleanup: failed ({str(exc).splitlines()[0]})"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .adaptations import lines as adaptation_lines
 from .client import STATS
 from .contract import Contract
 from .masking import mask_text
@@ -58,6 +59,7 @@ def build_document(
     results: list[RequirementResult],
     verdict: Verdict,
     spellings: list[dict[str, Any]] | None = None,
+    adaptations: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     counts = area_counts(results)
     return {
@@ -88,6 +90,7 @@ def build_document(
             {"by": by, "requirements": ids} for by, ids in verdict.blocked.items()
         ],
         "spellings": spellings or [],
+        "adaptations": adaptations or [],
     }
 
 
@@ -104,7 +107,11 @@ def write_json(path: str, document: dict[str, Any]) -> None:
 
 
 def summary_lines(
-    info: RunInfo, contract: Contract, results: list[RequirementResult], verdict: Verdict
+    info: RunInfo,
+    contract: Contract,
+    results: list[RequirementResult],
+    verdict: Verdict,
+    adaptations: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     counts = area_counts(results)
     lines = [
@@ -137,6 +144,13 @@ def summary_lines(
             f"read-only: {STATS.counts['refused_write']} write(s) refused before sending; "
             "the checks that needed them were skipped"
         )
+    if STATS.counts.get("guarded_write"):
+        lines.append(
+            f"found content: {STATS.counts['guarded_write']} write(s) into content the run "
+            "found on the target instead of creating it refused before sending; the checks "
+            "that needed them were blocked"
+        )
+    lines += adaptation_lines(adaptations or [])
     lines += divergence_lines(results)
     for by, ids in verdict.blocked.items():
         lines.append(f"blocked by {by}: {len(ids)} requirement(s) not verified ({_few(ids)})")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from .client import JetonomyClient
+from .adaptations import Adapter
+from .client import JetonomyClient, WriteGuard
 from .contract import Contract, load_contract
 from .credentials import ANONYMOUS, Credentials
 from .options import Settings
@@ -28,9 +29,17 @@ class JetonomyRun:
     _clients: dict[str, JetonomyClient] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _route_index: RouteIndex | None = None
+    guard: WriteGuard = field(default_factory=WriteGuard)
+    """Content found on the target instead of created: read, never written into."""
+    adapter: Adapter | None = None
+    """Adapts the helper writes the server refuses for their body (one per process)."""
     used_marker: Path | None = None
     """On an xdist worker: the file telling the controller that a worker talked to the
     target, so that it cleans up even when the worker is killed before reporting back."""
+
+    def __post_init__(self) -> None:
+        if self.adapter is None:
+            self.adapter = Adapter(self.route_index, self.contract)
 
     @property
     def target_url(self) -> str:
@@ -55,6 +64,8 @@ class JetonomyRun:
             pacer=self.pacer,
             identity=role,
             read_only=self.settings.read_only,
+            adapter=self.adapter,
+            guard=self.guard,
         )
 
     def client(self, role: str) -> JetonomyClient:
@@ -76,5 +87,7 @@ class JetonomyRun:
             role = "admin" if self.has_role("admin") else ANONYMOUS
             response = self.client(role).get("", area="setup")
             body = response.json() if response.status == 200 and response.is_json else None
-            self._route_index = RouteIndex.parse(body, self.contract.meta.get("namespace", "jetonomy/v1"))
+            self._route_index = RouteIndex.parse(
+                body, self.contract.meta.get("namespace", "jetonomy/v1")
+            )
         return self._route_index

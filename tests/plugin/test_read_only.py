@@ -77,12 +77,20 @@ def test_read_only_from_env_and_ini(pytester: pytest.Pytester, monkeypatch) -> N
     assert "JETONOMY_READ_ONLY='maybe' is not a boolean" in result.stderr.str()
 
 
-def test_existing_without_read_only_is_a_usage_error(pytester: pytest.Pytester) -> None:
+def test_existing_in_a_run_that_writes(pytester: pytest.Pytester) -> None:
+    # --existing without --read-only is the user's consent: the run uses (and may write
+    # into) the object instead of creating it; the header says so
     pytester.makepyfile(SHOW_SETTINGS)
-    result = pytester.runpytest("--existing", "spaces.public=7")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "--existing only applies to a --read-only run" in result.stderr.str()
-    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    result = pytester.runpytest("-s", "--existing", "spaces.public=7")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "existing objects used instead of created (the run may write into them): "
+            "spaces.public=7",
+            "*READ_ONLY=False EXISTING=?('spaces.public', 7)?*",
+        ]
+    )
+    assert "LEFT BEHIND" not in result.stdout.str()
 
 
 def _result(rid: str, level: str, status: str) -> RequirementResult:

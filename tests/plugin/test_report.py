@@ -239,3 +239,137 @@ def test_baseline_of_the_named_requirement_is_enough(pytester: pytest.Pytester) 
     checks = MULTI.split('@pytest.mark.requirement("JT-PAGE-001"')[0]
     result = _run(pytester, f"--baseline={baseline}", checks=checks)
     result.stdout.fnmatch_lines(["*1 known failure(s) accepted by the baseline"])
+
+
+CAUSES = """
+import pytest
+from pytest_jetonomy import expect
+
+UNKNOWN = "/posts/987654321"
+
+@pytest.mark.requirement("JT-PAGE-001")
+def test_passes(jetonomy_admin):
+    expect.status(jetonomy_admin.get("/spaces"), 200, subject=True)
+
+@pytest.mark.requirement("JT-ERR-003")
+def test_code_of_a_post(jetonomy_admin):
+    expect.error(jetonomy_admin.get(UNKNOWN), 404, "jetonomy_gone")
+
+@pytest.mark.requirement("JT-ERR-003")
+def test_code_of_another_post(jetonomy_admin):
+    expect.error(jetonomy_admin.get("/posts/987654322"), 404, "jetonomy_gone")
+
+@pytest.mark.requirement("JT-PAGE-008")
+def test_code_of_a_user(jetonomy_admin):
+    expect.error(jetonomy_admin.get("/users/987654321"), 404, "jetonomy_gone")
+
+@pytest.mark.requirement("JT-CONV-003")
+def test_should_fails(jetonomy_admin):
+    expect.that(False, "a SHOULD promise", jetonomy_admin.get("/tags"))
+
+@pytest.mark.requirement("JT-PAGE-004")
+def test_blocked_by_a_setup_request(jetonomy_admin):
+    expect.status(jetonomy_admin.get(UNKNOWN), 200, why="the post to start from")
+    expect.that(False, "never reached")
+
+@pytest.mark.requirement("JT-PAGE-005")
+def test_blocked_inside_a_precondition(jetonomy_admin):
+    with expect.precondition("read the post to start from"):
+        expect.status(jetonomy_admin.get(UNKNOWN), 200, subject=True)
+    expect.that(False, "never reached")
+"""
+"""One cause seen by three checks of two MUST requirements (a wrong code), a SHOULD-only
+cause, and two requirements blocked by one failed setup request (never failed)."""
+
+CODE_CAUSE = "code jetonomy_not_found where jetonomy_gone"
+BLOCKER = "GET /posts/{id} answering 404"
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_json_report_lists_divergences_and_blocked(
+    pytester: pytest.Pytester, tmp_path, workers: int
+) -> None:
+    path = tmp_path / "report.json"
+    _run(pytester, f"--conformance-report={path}", "-n", str(workers), checks=CAUSES)
+    document = json.loads(path.read_text())
+    first, second = document["divergences"]
+    assert first["cause"] == CODE_CAUSE
+    assert first["requirements"] == ["JT-ERR-003", "JT-PAGE-008"]
+    assert first["must"] == 2 and first["checks"] == 3
+    evidence = first["evidence"]
+    assert evidence["cause"] == CODE_CAUSE and evidence["requirement"] in first["requirements"]
+    assert evidence["expected"] == "404 with code jetonomy_gone"
+    assert evidence["exchange"]["method"] == "GET" and evidence["exchange"]["status"] == 404
+    assert evidence["exchange"]["request_headers"]["Authorization"] == "***"
+    assert '"jetonomy_not_found"' in evidence["exchange"]["response_excerpt"]
+    assert second["cause"] == "a SHOULD promise"
+    assert second["requirements"] == ["JT-CONV-003"]
+    assert second["must"] == 0 and second["checks"] == 1
+    assert document["blocked"] == [{"by": BLOCKER, "requirements": ["JT-PAGE-004", "JT-PAGE-005"]}]
+    by_id = {r["id"]: r for r in document["requirements"]}
+    for rid in ("JT-PAGE-004", "JT-PAGE-005"):
+        assert by_id[rid]["status"] == "blocked"
+        assert by_id[rid]["blocked_by"] == [BLOCKER]
+        (test,) = by_id[rid]["tests"]
+        assert test["outcome"] == "blocked" and test["blocked"]["by"] == BLOCKER
+        assert test["evidence"] == []
+    steps = {by_id[rid]["tests"][0]["blocked"]["step"] for rid in ("JT-PAGE-004", "JT-PAGE-005")}
+    assert steps == {"the post to start from", "read the post to start from"}
+    verdict = document["verdict"]
+    assert verdict["must_failed"] == ["JT-PAGE-008", "JT-ERR-003"]  # catalogue order
+    assert verdict["causes"] == 1
+    assert verdict["blocked"] == {BLOCKER: ["JT-PAGE-004", "JT-PAGE-005"]}
+    assert verdict["line"] == (
+        "NOT CONFORMANT: 2 MUST requirement(s) failed (1 cause(s): JT-PAGE-008, JT-ERR-003); "
+        "2 requirement(s) blocked by 1 failed precondition(s)"
+    )
+    assert document["known_divergences"] == []
+
+
+def test_terminal_summary_lists_divergences_and_blocked(pytester: pytest.Pytester) -> None:
+    result = _run(pytester, checks=CAUSES)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "area *passed*failed*blocked*skipped*",
+            "pagination *1 *1 *2 *0 *0 *13",
+            "divergences by cause (2), most MUST requirements first:",
+            f"  1. {CODE_CAUSE} [2 MUST; 2 requirement(s): JT-ERR-003, JT-PAGE-008; 3 check(s)]",
+            "  2. a SHOULD promise [SHOULD only; 1 requirement(s): JT-CONV-003; 1 check(s)]",
+            f"blocked by {BLOCKER}: 2 requirement(s) not verified (JT-PAGE-004, JT-PAGE-005)",
+            "NOT CONFORMANT: 2 MUST requirement(s) failed (1 cause(s): JT-PAGE-008, JT-ERR-003); "
+            "2 requirement(s) blocked by 1 failed precondition(s)",
+        ]
+    )
+    # a blocked check is no failure: pytest shows it as a skip saying what blocked it
+    assert "FAILED test_checks.py::test_blocked" not in result.stdout.str()
+    result.assert_outcomes(passed=1, failed=4, skipped=2)
+
+
+def test_html_report_shows_divergences_and_blocked(pytester: pytest.Pytester, tmp_path) -> None:
+    path = tmp_path / "report.html"
+    _run(pytester, f"--conformance-html={path}", checks=CAUSES)
+    page = path.read_text()
+    divergences = page[page.index("<h2>Divergences by cause</h2>") : page.index("<h2>Blocked</h2>")]
+    rows = divergences.split("<tr>")[2:]
+    assert len(rows) == 2
+    assert f"<b>{CODE_CAUSE}</b>" in rows[0]
+    assert "<td>2</td><td>JT-ERR-003, JT-PAGE-008</td><td>3</td>" in rows[0]
+    assert "sent:     GET http://127.0.0.1:" in rows[0] and "got:      404" in rows[0]
+    assert "<b>a SHOULD promise</b>" in rows[1]
+    assert "<td>0</td><td>JT-CONV-003</td><td>1</td>" in rows[1]
+    blocked = page[page.index("<h2>Blocked</h2>") : page.index("<h2>Failures</h2>")]
+    assert (
+        "<li><b>GET /posts/{id} answering 404</b>: 2 requirement(s) not verified "
+        "(JT-PAGE-004, JT-PAGE-005)</li>"
+    ) in blocked
+    assert "<script" not in page
+
+
+def test_html_report_without_divergences_or_blocked(pytester: pytest.Pytester, tmp_path) -> None:
+    path = tmp_path / "report.html"
+    checks = CAUSES.split('@pytest.mark.requirement("JT-ERR-003")')[0]
+    _run(pytester, f"--conformance-html={path}", checks=checks)
+    page = path.read_text()
+    assert "<h2>Divergences by cause</h2>" in page and "<p>No divergence.</p>" in page
+    assert "<h2>Blocked</h2>" not in page

@@ -551,3 +551,12 @@ def test_no_problems_fails_with_the_first_few() -> None:
     with pytest.raises(pytest.fail.Exception) as failed:
         expect.no_problems([(f"p{n}", None) for n in range(6)], "no problem", shown=2)
     assert "p0; p1 (+4 more)" in str(failed.value)
+
+
+def test_user_path_never_takes_a_value_every_entry_shares() -> None:
+    """Members of space 1 whose user ids are 1, 2, 3 in list order: the user path is the one
+    naming each entry's user, not the space every entry holds (nor a rank)."""
+    from pytest_jetonomy.observe import user_path
+
+    entries = [{"space_id": 1, "user_id": n, "role": "member"} for n in (1, 2, 3)]
+    assert user_path(entries, known=[1, 2, 3, 9]) == ("user_id",)

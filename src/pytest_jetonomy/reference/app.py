@@ -33,6 +33,7 @@ from .errors import (
 from .ratelimit import Decision, RateLimiter, bucket_of
 from .routes import all_routes
 from .routes.moderation import active_ban
+from .routes.spaces import title_instead_of_name
 from .routing import NAMESPACE, PUBLIC, build_map, namespace_index
 from .storage import Storage
 
@@ -60,6 +61,11 @@ class ReferenceApp:
         self.auth = Authenticator(self.db, fault=config.fault)
         self.limiter = RateLimiter(config.rate_window_seconds, config.fault)
         self.routes = dialect.routes(all_routes()) if config.alt else all_routes()
+        if config.fault("spaces-create-wants-title"):
+            self.routes = [
+                title_instead_of_name(s) if s.endpoint == "spaces.create" else s
+                for s in self.routes
+            ]
         self.url_map = build_map(self.routes, loose_ids=config.fault("non-numeric-path-id-crashes"))
         unlisted = "posts.link_preview" if config.fault("link-preview-missing-from-index") else ""
         self.index = namespace_index([spec for spec in self.routes if spec.endpoint != unlisted])
@@ -195,6 +201,8 @@ class ReferenceApp:
                 and spec.endpoint == "notifications.list"
             ):
                 raise not_logged_in()
+        if method in WRITE_METHODS and self.config.fault("every-write-refused"):
+            raise forbidden("Writes are disabled on this site.")
         if method in WRITE_METHODS and not identity.anonymous and not identity.is_admin:
             exempt = (  # the ban check forgotten on one endpoint
                 self.config.fault("bans-not-enforced-on-replies")
@@ -258,6 +266,8 @@ class ReferenceApp:
             del body["data"]
         if self.config.fault("empty-error-messages"):
             body["message"] = ""
+        if self.config.fault("forbidden-code-replaced") and err.code == "jetonomy_forbidden":
+            body["code"] = "rest_forbidden"  # WordPress core's code; the status kept
         if self.config.fault("forbidden-sent-with-401") and err.code == "jetonomy_forbidden":
             body["data"]["status"] = 401
             return Result(body, 401, dict(err.headers))

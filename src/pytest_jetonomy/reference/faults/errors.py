@@ -50,4 +50,20 @@ FAULTS = [
         ("JT-ERR-008",),
         "GET /invite/{token} with a token never issued answers 400 jetonomy_invalid_param",
     ),
+    Fault(
+        "forbidden-code-replaced",
+        (
+            "JT-AUTH-010",
+            "JT-AUTH-013",
+            "JT-AUTH-015",
+            "JT-AUTH-018",
+            "JT-AUTH-020",
+            "JT-AUTH-021",
+            "JT-AUTH-023",
+            "JT-BEHAV-019",
+            "JT-BEHAV-080",
+        ),
+        "every 403 jetonomy_forbidden answers code rest_forbidden instead (WordPress core's "
+        "code; the status 403 is kept)",
+    ),
 ]

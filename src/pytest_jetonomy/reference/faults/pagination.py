@@ -2,7 +2,8 @@
 
 The hooks live in ``reference/pagination.py`` (``parse_page`` and ``paginate``): the page
 carries the server's fault switch. ``user-posts-keyed-by-id`` lives in the route that builds
-that list (``routes/users.py``).
+that list (``routes/users.py``), ``search-limit-capped-at-50`` in the search route
+(``routes/search.py``).
 """
 
 from __future__ import annotations
@@ -138,5 +139,11 @@ FAULTS = [
             "JT-PAGE-015",
             "JT-PAGE-016",
         ),
+    ),
+    Fault(
+        "search-limit-capped-at-50",
+        ("JT-PAGE-003",),
+        "GET /search serves at most 50 items whatever limit asks (the documented maximum is "
+        "100): its page size, headers and meta are those of a limit of 50",
     ),
 ]

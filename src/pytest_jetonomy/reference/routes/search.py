@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import clock
@@ -82,6 +82,8 @@ def search(ctx: Ctx) -> Result:
     if ctx.fault("search-query-ascii-only"):
         needle.encode("ascii")  # UnicodeEncodeError: a 500 on any other character
     page = ctx.page()
+    if ctx.fault("search-limit-capped-at-50"):  # a lower maximum than the documented 100
+        page = replace(page, limit=min(page.limit, 50))
     mode = args["mode"]
     if ctx.fault("search-mode-ignored"):  # every type searched whatever the mode
         mode = "all"

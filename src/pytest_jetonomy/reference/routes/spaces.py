@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -16,7 +17,7 @@ from ..context import Ctx, Result
 from ..errors import forbidden, invalid_param, not_found
 from ..pagination import paginate
 from ..params import Arg, cursor_args
-from ..routing import ADMIN, PUBLIC, REQUIRED, SPACE_ADMIN, route
+from ..routing import ADMIN, PUBLIC, REQUIRED, SPACE_ADMIN, RouteSpec, route
 from ..storage import Row, Storage
 
 VISIBILITIES = ("public", "private", "hidden")
@@ -109,6 +110,26 @@ def _listed(ctx: Ctx, row: Row) -> bool:
     if ctx.fault("space-list-ignores-admin-bypass"):
         return row["visibility"] == "public" or ctx.is_member(int(row["id"]))
     return ctx.can_see_space(row)
+
+
+def title_instead_of_name(spec: RouteSpec) -> RouteSpec:
+    """Fault variant ``spaces-create-wants-title``: POST /spaces takes (and its index
+    describes) a required ``title`` instead of the documented ``name``."""
+    args = tuple(
+        Arg("title", required=True, max_length=200, description="Title of the space")
+        if arg.name == "name"
+        else arg
+        for arg in spec.args
+    )
+    read = spec.reads_as or (lambda parsed: parsed)
+
+    def reads_as(parsed: dict[str, Any]) -> dict[str, Any]:
+        parsed = dict(parsed)
+        if "title" in parsed:
+            parsed["name"] = parsed.pop("title")
+        return read(parsed)
+
+    return replace(spec, args=args, reads_as=reads_as)
 
 
 @route(
