@@ -122,7 +122,11 @@ def main() -> int:
 
     grew = {t: after[t] - before[t] for t in (*CONTENT_TABLES, "tags") if after[t] != before[t]}
     prefix = re.search(r"(jtc-[0-9a-f]{8})", output)
-    cleanup = [line for line in output.splitlines() if line.startswith("cleanup:")]
+    cleanup = [
+        line
+        for line in output.splitlines()
+        if line.startswith(("cleanup", "TARGET LEFT UNCLEAN", "CLEANUP NOT VERIFIED"))
+    ]
     verdict = [line for line in output.splitlines() if line.split(":")[0] in VERDICTS]
     document = json.loads(report_text) if report_text else {}
     requests = document.get("summary", {}).get("requests") if document else None

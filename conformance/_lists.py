@@ -9,7 +9,8 @@ changes its posts or notifications):
 - ``POSTS`` posts by leader in that space, titled with the search word (the space's posts,
   leader's posts, the search results);
 - ``REPLIES`` replies by admin on leader's first post (its replies, leader's notifications);
-- ``FILLER_SPACES`` more spaces, so the global spaces list has more than a default page.
+- as many spaces as the global spaces list lacks to hold more than a default page
+  (``SPACES_WANTED``; none on a target that already has that many).
 
 ``POSTS`` and ``REPLIES`` are above the documented maximum page size (100), so that a server
 which does not cap ``limit`` is caught. Walks stay bounded: at most ``WALK_PAGES`` pages (and
@@ -57,7 +58,8 @@ from .world import my_id
 
 POSTS = 104
 REPLIES = 104
-FILLER_SPACES = 13
+SPACES_WANTED = lists.DEFAULT_LIMIT + 1
+"""The global spaces list should hold more than a default page (20)."""
 JOINERS = ("leader", "member", "regular", "moderator")
 WALK_PAGES = 5
 """A pagination walk splits a list into at most this many full pages (and a short last one):
@@ -106,8 +108,12 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
             f"reply {n + 1} of {REPLIES} by admin on leader's post",
         )
         reply_ids.append(int(reply["id"]))
-    for n in range(FILLER_SPACES):
-        created(admin.post("/spaces", json=space_payload(prefix, faker)), f"filler space {n + 1}")
+    lacking = spaces_lacking(admin)
+    for n in range(lacking):
+        created(
+            admin.post("/spaces", json=space_payload(prefix, faker)),
+            f"filler space {n + 1} of {lacking}",
+        )
     return {
         "word": word,
         "space": space_id,
@@ -117,6 +123,18 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
         "post_ids": post_ids,
         "reply_ids": reply_ids,
     }
+
+
+def spaces_lacking(admin: JetonomyClient) -> int:
+    """How many spaces admin's GET /spaces lacks to hold ``SPACES_WANTED`` (counted by walking
+    it, not by its ``X-JT-Total``, which the pagination checks judge)."""
+    walked = lists.walk(
+        admin,
+        "/spaces",
+        what="GET /spaces (how many spaces the target already has)",
+        until=lambda items: len(items) >= SPACES_WANTED,
+    )
+    return max(0, SPACES_WANTED - len(walked.items))
 
 
 def shared_lists(tmp_path_factory: pytest.TempPathFactory, run: JetonomyRun) -> dict[str, Any]:
@@ -269,6 +287,12 @@ class ListReader(lists.Source):
         """The list's size as X-JT-Total of a one-item page tells it, or None."""
         response, _ = self.page(limit=1)
         return lists.total(response)
+
+    def snapshot(self) -> list[Hashable]:
+        """The keys of the list's first page of the maximum size, in order (to tell whether
+        a list others change moved between two reads)."""
+        _, items = self.page(limit=lists.MAX_LIMIT)
+        return self.keys(items)
 
     def walk_limit(self, total: int | None) -> int:
         """A page size that walks ``total`` items in at most WALK_PAGES pages (short last page)."""

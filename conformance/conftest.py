@@ -13,7 +13,7 @@ from pytest_jetonomy.fixtures import _cleanup
 from pytest_jetonomy.run import JetonomyRun
 from pytest_jetonomy.shared import shared_resource
 
-from .examples import Examples
+from .examples import Examples, Spares
 from .world import WORLD_SECTIONS, World, build_world, discover_world
 
 
@@ -49,4 +49,28 @@ def examples(
     """Resolves catalogue examples; fresh objects it creates are deleted after the test."""
     factory = Factory(jetonomy_run.settings.run_prefix, jetonomy_faker)
     yield Examples(jetonomy_run, world, factory)
+    _cleanup(factory, "conformance examples")
+
+
+@pytest.fixture(scope="session")
+def spares(jetonomy_run: JetonomyRun, world: dict[str, Any]) -> Iterator[Spares]:
+    """This process's expendable objects (``examples.Spares``), deleted when it ends."""
+    faker = Faker()
+    faker.seed_instance(f"{jetonomy_run.settings.run_prefix}:spares")
+    spares = Spares(jetonomy_run, world, faker)
+    yield spares
+    factory = Factory(jetonomy_run.settings.run_prefix, faker)
+    spares.close(factory)
+    _cleanup(factory, "spare objects")
+
+
+@pytest.fixture
+def spare_examples(
+    jetonomy_run: JetonomyRun, world: dict[str, Any], jetonomy_faker: Faker, spares: Spares
+) -> Iterator[Examples]:
+    """Like ``examples``, for checks that expect the server not to act on the objects of an
+    endpoint's example (a refusal, junk): those objects are the process's spares, reused from
+    check to check while no request to them succeeds (``examples.Spares``)."""
+    factory = Factory(jetonomy_run.settings.run_prefix, jetonomy_faker)
+    yield Examples(jetonomy_run, world, factory, spares)
     _cleanup(factory, "conformance examples")

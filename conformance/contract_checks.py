@@ -5,8 +5,9 @@
 - :func:`bans`: whether an endpoint's example may ban ``new_member`` (the rate-limit group);
   :func:`endpoint_case` and :func:`endpoint_marks`: a check case about an endpoint, with its
   requirements and, when its example may ban, ``jetonomy_exhausts_rate_limit``;
-- :func:`success_answer`: the endpoint's example answer, sent once per process (lists are
+- :func:`example_answer`: the endpoint's example answer, sent once per process (lists are
   given items of their own first) and shared by the checks that read it;
+  :func:`success_answer`: the same when it is a success;
 - :func:`success_bodies`: the resources of a success answer (the body, or each list item in
   whatever list shape the server gives, see ``lists.items_of``).
 
@@ -121,11 +122,11 @@ def populate(endpoint_id: str, examples: Examples) -> dict[str, Any]:
     return {}
 
 
-def success_answer(endpoint: Endpoint, examples: Examples) -> ApiResponse:
-    """The endpoint's example answer (lists given items first), once per process.
-
-    Any 2xx is a success (the reference documents no status but for errors). Skips when the example did not succeed: that is JT-EP-008's failure, not a body to judge.
-    """
+def example_answer(endpoint: Endpoint, examples: Examples) -> ApiResponse:
+    """The answer to the endpoint's valid example sent by an allowed caller (:func:`caller_of`;
+    lists are given items of their own first), sent once per process and shared by every
+    check that reads it (routed, succeeded, JSON, its resources): the target is asked, and
+    whatever the example creates is made, once."""
 
     def make() -> ApiResponse:
         query = populate(endpoint.id, examples)
@@ -134,7 +135,14 @@ def success_answer(endpoint: Endpoint, examples: Examples) -> ApiResponse:
             call = call.with_query(**query)
         return examples.send_call(call, caller_of(endpoint))
 
-    response = cached(f"{examples.prefix}:success:{endpoint.id}", make)
+    return cached(f"{examples.prefix}:success:{endpoint.id}", make)
+
+
+def success_answer(endpoint: Endpoint, examples: Examples) -> ApiResponse:
+    """:func:`example_answer` when it is a success (any 2xx: the reference documents no
+    status but for errors). Skips otherwise: that is JT-EP-008's failure, not a body to
+    judge."""
+    response = example_answer(endpoint, examples)
     if not 200 <= response.status < 300:
         pytest.skip(
             f"the valid example of {endpoint.label} did not succeed (HTTP {response.status}), "

@@ -9,6 +9,7 @@ only reason a server could refuse.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -56,19 +57,24 @@ class Call:
     intent: dict[str, Any] | None = None
     """The body in the suite's own reading, where the server was sent another spelling of it
     (an undocumented body fitted to the server's route index, see ``bodies.py``)."""
+    observer: Callable[[ApiResponse], None] | None = None
+    """Told every answer to this call (spares whose request succeeded are not reused)."""
 
     @property
     def method(self) -> str:
         return self.endpoint.method
 
     def send(self, client: JetonomyClient, **kwargs: Any) -> ApiResponse:
-        return client.request(
+        response = client.request(
             self.method,
             self.path,
             params=self.query or None,
             json_body=self.body,
             **kwargs,
         )
+        if self.observer is not None:
+            self.observer(response)
+        return response
 
     def with_body(self, **changes: Any) -> Call:
         body = dict(self.body or {})
@@ -77,7 +83,7 @@ class Call:
                 body.pop(key, None)
             else:
                 body[key] = value
-        return Call(self.endpoint, self.path, dict(self.query), body, self.intent)
+        return Call(self.endpoint, self.path, dict(self.query), body, self.intent, self.observer)
 
     def with_query(self, **changes: Any) -> Call:
         query = dict(self.query)
@@ -86,7 +92,9 @@ class Call:
                 query.pop(key, None)
             else:
                 query[key] = value
-        return Call(self.endpoint, self.path, query, copy.deepcopy(self.body), self.intent)
+        return Call(
+            self.endpoint, self.path, query, copy.deepcopy(self.body), self.intent, self.observer
+        )
 
     @property
     def meaning(self) -> dict[str, Any]:
@@ -111,14 +119,30 @@ DROP = _DROP
 
 
 class Examples:
-    """Resolves ``@`` references for one test; fresh objects are created lazily and once."""
+    """Resolves ``@`` references for one test; fresh objects are created lazily and once.
 
-    def __init__(self, run: JetonomyRun, world: dict[str, Any], factory: Factory) -> None:
+    With ``spares`` (the ``spare_examples`` fixture), the objects of the kinds in
+    ``SPARABLE`` are the process's spares instead (:class:`Spares`): for checks that expect
+    the server not to act on them.
+    """
+
+    def __init__(
+        self,
+        run: JetonomyRun,
+        world: dict[str, Any],
+        factory: Factory,
+        spares: Spares | None = None,
+    ) -> None:
         self.run = run
         self.world = world
         self.factory = factory
         self.prefix = run.settings.run_prefix
+        self.spares = spares
         self._fresh: dict[str, Any] = {}
+        self._spared: set[str] = set()
+        """The spares this test's calls name (not reused once a request to them succeeds)."""
+        self._verified: set[str] = set()
+        """The spares this test has already read back."""
 
     # -- clients ---------------------------------------------------------------------------
     def client(self, role: str) -> JetonomyClient:
@@ -135,6 +159,9 @@ class Examples:
         """A fresh object of this test (made once, undone after it): a precondition of the
         check, which is blocked when the target cannot make it. Its requests are helper
         requests (adapted when the server says what it wants instead, ``adaptations.py``)."""
+        if self.spares is not None and name in SPARABLE:
+            self._spared.add(name)
+            return self.spares.get(name, self._verified, self.factory)
         if name not in self._fresh:
             with (
                 adaptations.helper(),
@@ -142,6 +169,13 @@ class Examples:
             ):
                 self._fresh[name] = getattr(self, f"_make_{name}")()
         return self._fresh[name]
+
+    def answered(self, response: ApiResponse) -> None:
+        """Note an answer to a request naming this test's objects: spares a request succeeded
+        on (a 2xx: the server may have acted on them) are not reused by later checks."""
+        if self.spares is not None and 200 <= response.status < 300 and self._spared:
+            self.spares.spoil(self._spared, self.factory)
+            self._spared.clear()
 
     def _make_space(self) -> int:
         admin = self.client("admin")
@@ -401,7 +435,8 @@ class Examples:
         query = self.resolve(example.get("query", {})) or {}
         body = self.resolve(example["body"]) if "body" in example else None
         fitted = self.fitted(endpoint, path, body)
-        return Call(endpoint, path, query, fitted, body if fitted != body else None)
+        observer = self.answered if self.spares is not None else None
+        return Call(endpoint, path, query, fitted, body if fitted != body else None, observer)
 
     # -- bodies the reference does not document ----------------------------------------------
     def fitted(self, endpoint: Endpoint, path: str, body: dict[str, Any] | None) -> Any:
@@ -419,6 +454,92 @@ class Examples:
         """The body to send to ``endpoint_id`` at ``path`` to mean ``meaning`` (given in the
         suite's reading of an undocumented body, e.g. ``post_id=12`` for a bookmark)."""
         return self.fitted(self.run.contract.endpoint(endpoint_id), path, dict(meaning))
+
+
+SPARABLE = frozenset(
+    {"space", "post", "post_qa", "reply", "reply_qa", "member", "invite", "category"}
+)
+"""The kinds of fresh objects a check may take from the process's spares. Never a ban (it
+would keep new_member banned), a flag (an open flag in the moderation queue) or a
+notification (whose read state checks change)."""
+SPARE_PARENT = {"reply": "post", "reply_qa": "post_qa", "member": "space", "invite": "space"}
+"""Spares made on another spare (a reply on the spare post, regular's membership of the
+spare space...): reused only while that one is."""
+SPARE_READ = {
+    "space": "/spaces/{}",
+    "post": "/posts/{}",
+    "post_qa": "/posts/{}",
+    "category": "/categories/{}",
+}
+
+
+class Spares:
+    """The expendable objects of one process: one space, post, reply, category... made the
+    way a test's fresh objects are, for checks that expect the server *not* to act on the
+    objects of an endpoint's example (no credentials, a denied role, an unknown id, an invalid
+    or junk parameter). Such a check needs the objects to exist, not to be its own; sharing
+    them spares the target a space (and its posts) per check.
+
+    A spare is read back (as admin) once per check before it is reused, and made again when
+    it is gone. A spare that a request succeeded on is never reused: it is deleted after that
+    check, as a fresh object would be. The others are deleted when the process's session
+    ends (:meth:`close`).
+    """
+
+    def __init__(self, run: JetonomyRun, world: dict[str, Any], faker: Any) -> None:
+        self.recorder = _UndoRecorder(run.settings.run_prefix, faker)
+        self.made = Examples(run, world, self.recorder)  # type: ignore[arg-type]
+        self.undo: dict[str, list[Callable[[], Any]]] = {}
+        """How to delete each spare (what its making deferred)."""
+
+    def get(self, name: str, verified: set[str], factory: Factory) -> Any:
+        """The spare ``name`` (its spare parent first), read back once per check (``verified``):
+        made again when it is gone (what was made on it too; the old ones' deletions go to
+        ``factory``, the check's)."""
+        parent = SPARE_PARENT.get(name)
+        if parent is not None:
+            self.get(parent, verified, factory)
+        elif name not in verified:
+            if name in self.made._fresh and not self._readable(name):
+                self.spoil([name], factory)
+            verified.add(name)
+        if name not in self.made._fresh:
+            self.recorder.pending = []
+            try:
+                self.made.fresh(name)
+            finally:  # what a failed making created is deleted too
+                self.undo.setdefault(name, []).extend(self.recorder.pending)
+        return self.made._fresh[name]
+
+    def spoil(self, names: Iterable[str], factory: Factory) -> None:
+        """Never reuse these spares (nor what was made on them): ``factory`` (the check's)
+        deletes them after the check."""
+        gone = set(names)
+        gone |= {child for child, parent in SPARE_PARENT.items() if parent in gone}
+        for name in sorted(gone, key=lambda n: n in SPARE_PARENT):  # parents first: deleted last
+            self.made._fresh.pop(name, None)
+            for cleanup in self.undo.pop(name, []):
+                factory.defer(cleanup)
+
+    def close(self, factory: Factory) -> None:
+        """Hand every spare's deletion to ``factory`` (at the end of the session)."""
+        self.spoil(list(self.undo), factory)
+
+    def _readable(self, name: str) -> bool:
+        path = SPARE_READ[name].format(self.made._fresh[name])
+        return self.made.client("admin").get(path).status == 200
+
+
+class _UndoRecorder:
+    """The factory of the spares' making: keeps what a making defers, for :class:`Spares`."""
+
+    def __init__(self, prefix: str, faker: Any) -> None:
+        self.prefix = prefix
+        self.faker = faker
+        self.pending: list[Callable[[], Any]] = []
+
+    def defer(self, cleanup: Callable[[], Any]) -> None:
+        self.pending.append(cleanup)
 
 
 def by_id_items(response: ApiResponse) -> list[dict[str, Any]]:

@@ -21,16 +21,28 @@ from pytest_jetonomy.observe import Observation, describe, is_integer, matches
 from pytest_jetonomy.run import JetonomyRun
 
 from .access import expect_unchanged, reply_state, state_reader
-from .contract_checks import endpoint_case
+from .contract_checks import caller_of, endpoint_case, example_answer
 from .examples import Examples
 from .world import my_id
 
 CONTRACT = load_contract()
 
 
-def _param(endpoint: Endpoint, *values: Any, label: str | None = None, requirement: str = ""):
+def _param(
+    endpoint: Endpoint,
+    *values: Any,
+    label: str | None = None,
+    requirement: str = "",
+    code: str = "",
+):
     requirements = (requirement,) if requirement else ()
-    return endpoint_case(endpoint, *values, label=label, requirements=requirements)
+    case = endpoint_case(endpoint, *values, label=label, requirements=requirements)
+    if not code:
+        return case
+    # the words of the refusal (envelope and code) are judged against their own requirement
+    return pytest.param(
+        *case.values, id=case.id, marks=[*case.marks, pytest.mark.requirement(code=code)]
+    )
 
 
 # -- anonymous callers --------------------------------------------------------------------------
@@ -40,14 +52,17 @@ REDIRECTING = {"spaces.redeem"}
 """GET /invite/{token} "redirects to registration if not logged in"."""
 
 
-@pytest.mark.requirement("JT-AUTH-001")
+@pytest.mark.requirement("JT-AUTH-026", code="JT-AUTH-027")
 @pytest.mark.parametrize("endpoint", NON_PUBLIC)
 def test_requires_auth(
-    endpoint: Endpoint, examples: Examples, jetonomy_anonymous: JetonomyClient
+    endpoint: Endpoint, spare_examples: Examples, jetonomy_anonymous: JetonomyClient
 ) -> None:
-    """A valid request without credentials is 401 jetonomy_not_logged_in."""
-    response = examples.call(endpoint).send(jetonomy_anonymous)
-    expect.error(response, 401, "jetonomy_not_logged_in")
+    """A valid request without credentials is refused with 401 (JT-AUTH-026), in the error
+    envelope with code jetonomy_not_logged_in (JT-AUTH-027): a wrong code and a caller let
+    through are two breaches, so that a known wrong code never hides a bypass."""
+    response = spare_examples.call(endpoint).send(jetonomy_anonymous)
+    with expect.soft():
+        expect.error(response, 401, "jetonomy_not_logged_in")
 
 
 @pytest.mark.requirement("JT-AUTH-008")
@@ -251,19 +266,23 @@ def test_cookie_with_invalid_nonce(cookie_session: CookieSession) -> None:
 
 # -- roles that may and may not call ------------------------------------------------------------
 FORBIDDEN_REQUIREMENT = {
-    "moderator": "JT-AUTH-010",
-    "admin": "JT-AUTH-013",
-    "author_or_moderator": "JT-AUTH-015",
-    "post_author": "JT-AUTH-018",
-    "space_admin": "JT-AUTH-021",
+    "moderator": "JT-AUTH-028",
+    "admin": "JT-AUTH-029",
+    "author_or_moderator": "JT-AUTH-030",
+    "post_author": "JT-AUTH-031",
+    "space_admin": "JT-AUTH-032",
     "required": "JT-AUTH-023",  # DELETE /spaces/{id}/members/{user_id} of someone else
 }
+"""The refusal of each auth label (a security promise)."""
+FORBIDDEN_CODE = "JT-AUTH-033"
+"""The words of every permission refusal: the error envelope with code jetonomy_forbidden."""
 FORBIDDEN = [
     _param(
         e,
         role,
         label=e.label if len(e.denied) == 1 else f"{e.label} as {role}",
         requirement=FORBIDDEN_REQUIREMENT[e.auth],
+        code=FORBIDDEN_CODE,
     )
     for e in CONTRACT.endpoints
     for role in e.denied
@@ -271,18 +290,21 @@ FORBIDDEN = [
 
 
 @pytest.mark.parametrize(("endpoint", "role"), FORBIDDEN)
-def test_forbidden(endpoint: Endpoint, role: str, examples: Examples) -> None:
-    """The catalogue's denied role gets 403 jetonomy_forbidden and changes nothing (the
-    object acted on, read as admin before and after)."""
-    call = examples.call(endpoint)
-    read = state_reader(examples, endpoint)
+def test_forbidden(endpoint: Endpoint, role: str, spare_examples: Examples) -> None:
+    """The catalogue's denied role is refused with 403 and changes nothing (the object acted
+    on, read as admin before and after): the refusal requirement of the endpoint's label; the
+    refusal is the error envelope with code jetonomy_forbidden: JT-AUTH-033. Each is judged,
+    and each breach reported, on its own."""
+    call = spare_examples.call(endpoint)
+    read = state_reader(spare_examples, endpoint)
     seen = Observation.take(read) if read is not None else None
-    response = call.send(examples.client(role))
+    response = call.send(spare_examples.client(role))
     if 200 <= response.status < 300:
-        examples.undo_later(call, response)
-    expect.error(response, 403, "jetonomy_forbidden")
-    if read is not None and seen is not None:
-        expect_unchanged(seen, read(), response, "the object")
+        spare_examples.undo_later(call, response)
+    with expect.soft():
+        expect.error(response, 403, "jetonomy_forbidden")
+        if read is not None and seen is not None:
+            expect_unchanged(seen, read(), response, "the object")
 
 
 def _callers(auth: str, role: str | None, requirement: str) -> list[Any]:
@@ -311,8 +333,12 @@ ALLOWED = [
 
 @pytest.mark.parametrize(("endpoint", "role"), ALLOWED)
 def test_allowed(endpoint: Endpoint, role: str, examples: Examples) -> None:
-    """An allowed caller's valid request succeeds: a 2xx answer."""
-    response = examples.send(endpoint, role=role)
+    """An allowed caller's valid request succeeds: a 2xx answer. The catalogue caller's
+    answer is the one the endpoint checks read (``example_answer``, sent once)."""
+    if role == caller_of(endpoint):
+        response = example_answer(endpoint, examples)
+    else:
+        response = examples.send(endpoint, role=role)
     _succeeded(response, f"{endpoint.label} as {role}")
 
 
@@ -381,13 +407,15 @@ def _accepted_at(changed: list[Any], reply_id: int) -> list[tuple[Any, ...]]:
     return found
 
 
-@pytest.mark.requirement("JT-AUTH-020")
-def test_moderator_cannot_accept(examples: Examples) -> None:
-    """A moderator who is not the post's author gets 403 and the reply stays as it was."""
-    call = examples.call(ACCEPT)
-    read = state_reader(examples, ACCEPT)
+@pytest.mark.requirement("JT-AUTH-020", code=FORBIDDEN_CODE)
+def test_moderator_cannot_accept(spare_examples: Examples) -> None:
+    """A moderator who is not the post's author gets 403 and the reply stays as it was (the
+    refusal's envelope and code, jetonomy_forbidden, are JT-AUTH-033's)."""
+    call = spare_examples.call(ACCEPT)
+    read = state_reader(spare_examples, ACCEPT)
     assert read is not None  # the suite's own table: replies.accept touches a reply
     seen = Observation.take(read)
-    response = call.send(examples.client("moderator"))
-    expect.error(response, 403, "jetonomy_forbidden")
-    expect_unchanged(seen, read(), response, "the reply")
+    response = call.send(spare_examples.client("moderator"))
+    with expect.soft():
+        expect.error(response, 403, "jetonomy_forbidden")
+        expect_unchanged(seen, read(), response, "the reply")

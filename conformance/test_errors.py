@@ -196,13 +196,13 @@ UNKNOWN_IDS = [
 
 
 @pytest.mark.parametrize(("endpoint", "name"), UNKNOWN_IDS)
-def test_unknown_path_id_is_not_found(endpoint, name, examples: Examples) -> None:
+def test_unknown_path_id_is_not_found(endpoint, name, spare_examples: Examples) -> None:
     """The valid example with a never-used id, sent by the admin: 404 jetonomy_not_found.
 
     The admin may act on every object, so permission can be no reason to answer otherwise.
     """
-    call = examples.call(endpoint, **{name: NEVER_USED_ID})  # its body fitted once, there
-    response = examples.send_call(call, "admin")
+    call = spare_examples.call(endpoint, **{name: NEVER_USED_ID})  # its body fitted once, there
+    response = spare_examples.send_call(call, "admin")
     expect.error(response, 404, "jetonomy_not_found")
 
 
@@ -270,17 +270,18 @@ def _junk_calls(endpoint: Any, examples: Examples) -> list[tuple[str, Any, dict[
 
 
 @pytest.mark.parametrize("endpoint", _junk_cases())
-def test_junk_input_is_no_server_error(endpoint, examples: Examples) -> None:
+def test_junk_input_is_no_server_error(endpoint, spare_examples: Examples) -> None:
     """Huge numbers, negative, empty, very long and unicode strings, wrong types, malformed
     JSON: one parameter at a time on the valid example, sent by the admin; never a 5xx."""
-    admin = examples.client("admin")
-    for what, call, kwargs in _junk_calls(endpoint, examples):
+    admin = spare_examples.client("admin")
+    for what, call, kwargs in _junk_calls(endpoint, spare_examples):
         if "data" in kwargs or "json_body" in kwargs:
             response = admin.request(call.method, call.path, params=call.query or None, **kwargs)
+            spare_examples.answered(response)
         else:
             response = call.send(admin)
             if 200 <= response.status < 300:
-                examples.undo_later(call, response)
+                spare_examples.undo_later(call, response)
         expect.that(
             response.status < 500,
             f"no server error for junk input ({what})",

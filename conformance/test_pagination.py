@@ -41,6 +41,8 @@ PAGINATED = [pytest.param(e, id=e.label) for e in CONTRACT.endpoints if e.pagina
 CURSORED = [pytest.param(e, id=e.label) for e in CONTRACT.endpoints if e.cursor]
 META_KEYS = ("count", "total", "offset", "has_more")
 """The suite's own (default) reading of a list body's meta object, for JT-PAGE-016 only."""
+WALK_ATTEMPTS = 4
+"""Walks of a list others change before the offset-walk check gives up judging it."""
 
 
 @pytest.fixture(scope="session")
@@ -255,11 +257,16 @@ def test_total_pages_is_total_over_limit(endpoint, reader: ListReader) -> None:
         )
 
 
-def _walk_once(reader: ListReader, final: bool) -> OffsetWalk | None:
-    """An offset walk; None when a list others change moved under it (caller retries)."""
+def _walk_once(reader: ListReader) -> OffsetWalk | None:
+    """An offset walk; None when a list others change moved under it (caller retries): its
+    total changed, an item came twice, or the list read whole before and after the walk
+    differs (an object created and another deleted leave the total as it was)."""
     limit = reader.walk_limit(reader.total_hint())
+    before = None if reader.stable else reader.snapshot()
     walk = reader.walk(limit)
-    if not final and (walk.repeats or walk.total_changed) and not reader.stable:
+    if reader.stable:
+        return walk
+    if walk.repeats or walk.total_changed or reader.snapshot() != before:
         return None
     return walk
 
@@ -269,10 +276,21 @@ def _walk_once(reader: ListReader, final: bool) -> OffsetWalk | None:
 def test_offset_walk_sees_every_item_once(endpoint, reader: ListReader) -> None:
     """Walking offset pages yields each item exactly once, and as many items as X-JT-Total.
 
-    Lists other checks change (spaces, leaderboard) are walked again once if they moved.
+    Lists other checks change (spaces, leaderboard) are walked again (at most
+    ``WALK_ATTEMPTS`` times) if they moved under the walk; a list that moved under every
+    walk cannot be judged (a repeat may be an item pushed down by a new one), and says so.
     """
-    walk = _walk_once(reader, final=False) or _walk_once(reader, final=True)
-    assert walk is not None
+    walk = None
+    for _ in range(WALK_ATTEMPTS):
+        walk = _walk_once(reader)
+        if walk is not None:
+            break
+    if walk is None:
+        pytest.skip(
+            f"{reader.label} changed under each of {WALK_ATTEMPTS} offset walks (other checks "
+            "of this run create and delete its items), so a repeated or missing item could "
+            "not be told from a moved one; the stable lists judge JT-PAGE-009"
+        )
     last = walk.responses[-1]
     expect.that(
         not walk.repeats,

@@ -78,10 +78,10 @@ MISSING += [
 
 
 @pytest.mark.parametrize(("endpoint", "name", "location", "extra"), MISSING)
-def test_missing_required_param_is_refused(endpoint, name, location, extra, examples) -> None:
+def test_missing_required_param_is_refused(endpoint, name, location, extra, spare_examples) -> None:
     """Dropping a documented required parameter from the valid example: 400
     jetonomy_invalid_param."""
-    response = _send(examples, endpoint, location, **extra, **{name: DROP})
+    response = _send(spare_examples, endpoint, location, **extra, **{name: DROP})
     expect.error(response, 400, INVALID)
 
 
@@ -113,9 +113,9 @@ def _wrong_type_cases() -> list[Any]:
 
 
 @pytest.mark.parametrize(("endpoint", "name", "location", "value", "extra"), _wrong_type_cases())
-def test_wrong_type_is_refused(endpoint, name, location, value, extra, examples) -> None:
+def test_wrong_type_is_refused(endpoint, name, location, value, extra, spare_examples) -> None:
     """Text for an integer, a non-boolean for a boolean, a scalar for an array: 400."""
-    response = _send(examples, endpoint, location, **extra, **{name: value})
+    response = _send(spare_examples, endpoint, location, **extra, **{name: value})
     expect.error(response, 400, INVALID)
 
 
@@ -143,20 +143,22 @@ def _enum_cases() -> list[Any]:
 
 
 @pytest.mark.parametrize(("endpoint", "name", "location", "value"), _enum_cases())
-def test_value_outside_enum_is_refused(endpoint, name, location, value, examples) -> None:
+def test_value_outside_enum_is_refused(endpoint, name, location, value, spare_examples) -> None:
     """A value outside a documented enumeration: 400 jetonomy_invalid_param.
 
     In a path (``/moderation/approve/{type}/{id}``) a WordPress route pattern may simply not
     match an undocumented type, so 404 is accepted there as well as 400.
     """
     if location == "path":
-        response = examples.send_call(examples.call(endpoint, **{name: value}), caller_of(endpoint))
+        response = spare_examples.send_call(
+            spare_examples.call(endpoint, **{name: value}), caller_of(endpoint)
+        )
         if response.status == 404:
             expect.error(response, 404)
             return
         expect.error(response, 400, INVALID)
         return
-    response = _send(examples, endpoint, location, **{name: value})
+    response = _send(spare_examples, endpoint, location, **{name: value})
     expect.error(response, 400, INVALID)
 
 
@@ -173,9 +175,9 @@ BOUNDS = [
 
 
 @pytest.mark.parametrize(("endpoint", "name", "value"), BOUNDS)
-def test_page_bounds_are_refused(endpoint, name, value, examples) -> None:
+def test_page_bounds_are_refused(endpoint, name, value, spare_examples) -> None:
     """limit below 1 and a negative offset: 400 jetonomy_invalid_param."""
-    response = _send(examples, endpoint, "query", **{name: value})
+    response = _send(spare_examples, endpoint, "query", **{name: value})
     expect.error(response, 400, INVALID)
 
 
@@ -195,10 +197,10 @@ DATES = [
 
 
 @pytest.mark.parametrize(("endpoint", "name", "location"), DATES)
-def test_date_that_is_not_iso_8601_is_refused(endpoint, name, location, examples) -> None:
+def test_date_that_is_not_iso_8601_is_refused(endpoint, name, location, spare_examples) -> None:
     """A date-time parameter given as "yesterday": 400 jetonomy_invalid_param."""
     extra = {"scope": "global"} if endpoint.id == "updates.poll" else {}
-    response = _send(examples, endpoint, location, **extra, **{name: "yesterday"})
+    response = _send(spare_examples, endpoint, location, **extra, **{name: "yesterday"})
     expect.error(response, 400, INVALID)
 
 

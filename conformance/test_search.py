@@ -12,16 +12,20 @@ the creation answer). Reads are the admin's (unlimited rate).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from faker import Faker
 
-from pytest_jetonomy import expect, spellings
+from pytest_jetonomy import adaptations, expect, spellings
 from pytest_jetonomy.clock import iso, server_clock
-from pytest_jetonomy.factories import TAG_POOL, unique_word
+from pytest_jetonomy.factories import TAG_POOL, Factory, created, space_payload, unique_word
+from pytest_jetonomy.fixtures import _cleanup
 from pytest_jetonomy.lists import Walk, page_items, walk
 from pytest_jetonomy.observe import Path, by_id, holding, holds_text, leaves
+from pytest_jetonomy.run import JetonomyRun
 
 from .examples import Examples
 
@@ -128,12 +132,51 @@ def test_search_finds_post_by_word(examples: Examples, where: str) -> None:
 
 
 MODES = {"posts": "post", "replies": "reply", "spaces": "space", "tags": "tag"}
+MODE_TAG = TAG_POOL[4]
+
+
+@pytest.fixture(scope="module")
+def mode_objects(jetonomy_run: JetonomyRun, world: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A space, a post (with a pool tag) and a reply holding one word, each with its own
+    marker word: made once per process for the four modes, deleted after them."""
+    prefix = jetonomy_run.settings.run_prefix
+    faker = Faker()
+    faker.seed_instance(f"{prefix}:search-modes")
+    factory = Factory(prefix, faker)
+    examples = Examples(jetonomy_run, world, factory)
+    try:
+        word = unique_word(prefix)
+        markers = {kind: f"{word}m{kind}" for kind in ("space", "post", "reply")}
+        admin = examples.client("admin")
+        with adaptations.helper():
+            response = admin.post(
+                "/spaces",
+                json=space_payload(prefix, faker, name=f"{word} {markers['space']} {prefix}"),
+            )
+        space_id = int(created(response, "a space holding the search word")["id"])
+        factory.defer(lambda: admin.delete(f"/spaces/{space_id}"))
+        post_id, _ = examples.new_post(
+            "member",
+            world["spaces"]["public"],
+            title=f"{word} {markers['post']} {examples.resolve('@text.title')}",
+            tags=[MODE_TAG],
+        )
+        reply_id, _ = examples.new_reply(
+            post_id, "regular", content=f"<p>{word} {markers['reply']}</p>"
+        )
+        yield {
+            "word": word,
+            "markers": markers,
+            "ids": {"space": space_id, "post": post_id, "reply": reply_id},
+        }
+    finally:
+        _cleanup(factory, "search mode objects")
 
 
 @pytest.mark.requirement("JT-BEHAV-052")
 @pytest.mark.parametrize("mode", list(MODES))
 def test_search_mode_restricts_type(
-    examples: Examples, jetonomy_reply_factory, jetonomy_space_factory, mode: str
+    examples: Examples, mode_objects: dict[str, Any], mode: str
 ) -> None:
     """A word in a space name, a post title and a reply, each with its own marker word; a
     tag from the pool on the post. mode=posts finds the post and none of the space, reply or
@@ -141,20 +184,8 @@ def test_search_mode_restricts_type(
     suite reuses a pool), so mode=tags must find none of the others by the word, and the tag
     by its own slug.
     """
-    word = unique_word(examples.prefix)
-    slug = TAG_POOL[4]
-    markers = {kind: f"{word}m{kind}" for kind in ("space", "post", "reply")}
-    space = jetonomy_space_factory(name=f"{word} {markers['space']} {examples.prefix}")
-    post_id, _ = examples.new_post(
-        "member",
-        examples.world["spaces"]["public"],
-        title=f"{word} {markers['post']} {examples.resolve('@text.title')}",
-        tags=[slug],
-    )
-    reply = jetonomy_reply_factory(
-        post_id, client=examples.client("regular"), content=f"<p>{word} {markers['reply']}</p>"
-    )
-    ids = {"space": int(space["id"]), "post": post_id, "reply": int(reply["id"])}
+    word, markers, ids = mode_objects["word"], mode_objects["markers"], mode_objects["ids"]
+    slug, post_id = MODE_TAG, ids["post"]
     kind = MODES[mode]
     found = search(examples, q=word, mode=mode)
     kinds = [kind_of(item, markers, ids) for item in found.items]

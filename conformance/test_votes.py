@@ -132,9 +132,7 @@ def test_recasting_the_same_vote_removes_it(value: int, examples: Examples) -> N
     expect_back(seen, read, f"re-casting {value}: the post as before the first vote")
 
 
-def expect_switch(
-    client: JetonomyClient, read: Reader, path: str, first: int, what: str
-) -> None:
+def expect_switch(client: JetonomyClient, read: Reader, path: str, first: int, what: str) -> None:
     """``first`` then the opposite value is the same as a plain opposite value (a switch, not
     two votes nor a removal): state S after the two votes; the vote removed (the object back as
     before); state D after a plain opposite vote; S equals D and differs from before."""

@@ -27,7 +27,9 @@ def collect_conformance(basetemp: str, *, validate: bool = True) -> list[pytest.
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         code = pytest.main([*args, str(conformance_dir())], plugins=[Grab()])
-    assert code == 0 or not validate, f"collecting the suite failed ({code}):\n{output.getvalue()[-3000:]}"
+    assert code == 0 or not validate, (
+        f"collecting the suite failed ({code}):\n{output.getvalue()[-3000:]}"
+    )
     return items
 
 

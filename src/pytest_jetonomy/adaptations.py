@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .bodies import Slot, fit, slots
+from .bodies import Slot, _types, fit, slots, words
 from .contract import Contract, Endpoint, load_contract
 from .routeindex import RouteIndex
 
@@ -335,6 +335,50 @@ class Adapter:
         with self._lock:
             self.learned[adaptation.route] = adaptation
         note(adaptation)
+
+
+# -- deletions the server describes ------------------------------------------------------------------
+DELETING_WORDS = frozenset(
+    {"delete", "deletion", "permanent", "permanently", "purge", "hard", "destroy", "erase", "force"}
+)
+"""Words of an argument (a boolean's name, an enumeration's value) that mean deleting."""
+
+
+def deletions(described: dict[str, dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The deletions a route index describes for a DELETE route (its ``args``), best first:
+    an enumerated argument (``mode``) set to a value that means deleting (``delete``,
+    ``permanent``, ``purge``, ``hard``, ``destroy``...), or a boolean whose name means it
+    (``force``, WordPress core's convention for bypassing the trash) set true. Values that
+    only hide an object (``archive``, ``trash``) are never chosen."""
+    found: list[dict[str, Any]] = []
+    for name, spec in (described or {}).items():
+        enum = spec.get("enum") if isinstance(spec.get("enum"), list) else None
+        if enum:
+            found += [{name: value} for value in enum if words(str(value)) & DELETING_WORDS]
+        elif "boolean" in _types(spec) and words(name) & DELETING_WORDS:
+            found.append({name: True})
+    return found
+
+
+def deletion_adaptation(route: str, params: dict[str, Any], placement: str) -> dict[str, Any]:
+    """The record (as :meth:`Adaptation.to_dict`) of a deletion the documented request did
+    not make, made with the arguments the route index describes (``placement``: ``query``
+    or ``body``)."""
+    shown = ", ".join(
+        f"`{name}={str(value).lower() if isinstance(value, bool) else value}`"
+        for name, value in params.items()
+    )
+    return {
+        "route": route,
+        "adaptation": f"{route} did not delete as documented; deleted with {shown} "
+        f"(in the {placement}), which the route index describes and the reference does not "
+        "name",
+        "source": FROM_INDEX,
+        "changes": [
+            {"sent": None, "needed": name, "value": value, "why": None, "documented": False}
+            for name, value in params.items()
+        ],
+    }
 
 
 # -- gathered on the controller ---------------------------------------------------------------------

@@ -178,7 +178,9 @@ def learn(
         used.add(slot.name)
         sent[name] = value
     unfilled = [
-        name for name, spec in described.items() if spec.get("required") is True and name not in sent
+        name
+        for name, spec in described.items()
+        if spec.get("required") is True and name not in sent
     ]
     if unfilled:
         return mine

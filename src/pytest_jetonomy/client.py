@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,6 +27,9 @@ from .credentials import ANONYMOUS, Credential
 from .failures import Blocked
 from .masking import mask_body, mask_headers, mask_text, mask_url, register_secrets
 from .pacing import Pacer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ledger import Ledger
 
 EXCERPT = 600
 """Characters of a body kept in a failure message."""
@@ -201,6 +204,8 @@ class ApiResponse:
         self.status: int = raw.status_code
         self.headers = raw.headers
         self.text: str = raw.text
+        self.client: JetonomyClient | None = None
+        """The client that sent the request (set by :meth:`JetonomyClient.request`)."""
 
     def __repr__(self) -> str:
         return f"<ApiResponse {self.exchange.method} {self.exchange.url} -> {self.status}>"
@@ -333,6 +338,7 @@ class JetonomyClient:
         read_only: bool = False,
         adapter: adaptations.Adapter | None = None,
         guard: WriteGuard | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self.target_url = target_url.rstrip("/")
         self.read_only = read_only
@@ -340,6 +346,9 @@ class JetonomyClient:
         """Adapts helper writes the server refuses for their body (``adaptations.py``)."""
         self.guard = guard
         """Refuses writes into content the run found on the target (:class:`WriteGuard`)."""
+        self.ledger = ledger
+        """Records what the run's writes created and undid (``ledger.py``); refuses throwaway
+        spaces once the target did not delete one."""
         self.base_path = base_path
         self.credential = credential
         self.identity = identity or (credential.role if credential else ANONYMOUS)
@@ -419,6 +428,8 @@ class JetonomyClient:
             raise WriteRefused(method, mask_url(url), self.identity)
         if write and self.guard is not None and not raw_path:
             self.guard.check(method, self.api_path(url))
+        if write and self.ledger is not None and not raw_path:
+            self.ledger.check(method, url)
         if (
             write
             and adapt is not False
@@ -499,7 +510,15 @@ class JetonomyClient:
                 STATS.add(f"unintended_429:{self.identity}")
                 self.pacer.sleep(self.pacer.retry_delay(raw.headers))  # type: ignore[operator]
                 continue
-            return ApiResponse(raw, exchange)
+            response = ApiResponse(raw, exchange)
+            response.client = self
+            if write and self.ledger is not None and not raw_path:
+                sent = json_body if json_body is not None else data
+                try:  # what the run created (or undid), recorded when it happened
+                    self.ledger.note(self, method, url, sent, response)
+                except (OSError, ValueError):  # e.g. the temporary directory failing
+                    STATS.add("ledger_error")  # counted: the cleanup is then not verified
+            return response
 
     def _record(self, method, url, params, json_body, data, headers, request_auth) -> Exchange:  # noqa: ANN001
         shown_headers = dict(headers)
@@ -549,6 +568,7 @@ class JetonomyClient:
             "read_only": self.read_only,
             "adapter": self.adapter,
             "guard": self.guard,
+            "ledger": self.ledger,
         }
         options.update(overrides)
         credential = options.pop("credential", self.credential)

@@ -234,9 +234,10 @@ class Contract:
         path = parts.path
         rest_route = parse_qs(parts.query).get("rest_route")
         if rest_route:  # /?rest_route=/jetonomy/v1/... (WordPress without pretty permalinks)
-            path = self.base_path.removeprefix("/wp-json") + rest_route[0].split(
-                self.base_path.removeprefix("/wp-json"), 1
-            )[-1]
+            path = (
+                self.base_path.removeprefix("/wp-json")
+                + rest_route[0].split(self.base_path.removeprefix("/wp-json"), 1)[-1]
+            )
             path = "/wp-json" + path
         if self.base_path in path:
             path = path.split(self.base_path, 1)[1] or "/"

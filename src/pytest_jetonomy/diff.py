@@ -5,6 +5,12 @@ This is the gate a server team puts between its last release and the candidate:
 the failures of two JSON reports by signature (a new way of failing is new, even for a
 requirement that failed before) and by requirement, with the verdict of each side. A new
 failure makes the command exit 1.
+
+A failure of the old report that the new one does not show is *fixed* only if the new run
+reached its requirement (a check of it passed or failed); otherwise it is *not verified*
+(deselected, blocked or skipped in the new run), never taken for a fix. A signature of a
+requirement the suite has since split (a retired ID) is matched with the same subject and
+kind under the requirements that replace it.
 """
 
 from __future__ import annotations
@@ -18,10 +24,14 @@ from typing import Any
 
 FORMAT = "pytest-jetonomy-diff/1"
 FAILING = ("failed", "error", "baselined")
+"""Outcomes of a check that count as a failure in a report (a known failure is one too)."""
+REACHED = ("passed", "failed", "baselined")
+"""Statuses of a requirement some check reached."""
 
 
 def failures_of(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Signature -> one breach of that signature (with its exchange), from a report."""
+    """Signature -> one breach of that signature (with its exchange and the check that saw
+    it), from a report."""
     out: dict[str, dict[str, Any]] = {}
     for requirement in document.get("requirements", []):
         for test in requirement.get("tests", []):
@@ -38,20 +48,49 @@ def statuses_of(document: dict[str, Any]) -> dict[str, str]:
     return {r["id"]: r["status"] for r in document.get("requirements", [])}
 
 
+def _requirement(signature: str) -> str:
+    return signature.split(" | ", 1)[0]
+
+
+def _renamed(before: set[str], after: set[str]) -> dict[str, list[str]]:
+    """Old signatures of retired requirement IDs -> the same subject and kind under the IDs
+    that replace them, where the new report has them."""
+    from .contract import load_contract
+
+    requirements = load_contract().requirements
+    out: dict[str, list[str]] = {}
+    for signature in sorted(before - after):
+        retired = requirements.get(_requirement(signature))
+        if retired is None or not retired.superseded_by:
+            continue
+        rest = signature.split(" | ", 1)[1]
+        found = [f"{rid} | {rest}" for rid in retired.superseded_by if f"{rid} | {rest}" in after]
+        if found:
+            out[signature] = found
+    return out
+
+
 def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The diff of two reports (``pytest-jetonomy-diff/1``)."""
     before, after = failures_of(old), failures_of(new)
     old_status, new_status = statuses_of(old), statuses_of(new)
+    renamed = _renamed(set(before), set(after))
+    matched_after = {s for targets in renamed.values() for s in targets}
+    gone = sorted(set(before) - set(after) - set(renamed))
+    fixed = [s for s in gone if _reached(_requirement(s), new_status)]
     failing_before = {rid for rid, s in old_status.items() if s in ("failed", "baselined")}
     failing_after = {rid for rid, s in new_status.items() if s in ("failed", "baselined")}
+    new_signatures = sorted(set(after) - set(before) - matched_after)
     return {
         "format": FORMAT,
         "old": _side(old),
         "new": _side(new),
         "signatures": {
-            "new": [after[s] for s in sorted(set(after) - set(before))],
-            "fixed": [before[s] for s in sorted(set(before) - set(after))],
-            "unchanged": sorted(set(before) & set(after)),
+            "new": [after[s] for s in new_signatures],
+            "fixed": [before[s] for s in fixed],
+            "not_verified": [before[s] for s in gone if s not in fixed],
+            "unchanged": sorted((set(before) & set(after)) | set(renamed)),
+            "renamed": renamed,
         },
         "requirements": {
             "new_failures": sorted(failing_after - failing_before),
@@ -62,17 +101,30 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             "failing_in_new_ways": sorted(
                 {
                     after[s]["requirement"]
-                    for s in set(after) - set(before)
+                    for s in new_signatures
                     if after[s].get("requirement") in failing_before & failing_after
                 }
             ),
             "no_longer_verified": sorted(
                 rid
                 for rid, status in new_status.items()
-                if old_status.get(rid) == "passed" and status in ("blocked", "skipped", "not-run")
+                if old_status.get(rid) in REACHED and status in ("blocked", "skipped", "not-run")
             ),
         },
     }
+
+
+def _reached(requirement: str, statuses: dict[str, str]) -> bool:
+    """Whether the new run reached ``requirement`` (a failure naming none: always; a retired
+    ID: one of the requirements that replace it)."""
+    if requirement in statuses:
+        return statuses[requirement] in REACHED
+    from .contract import load_contract
+
+    retired = load_contract().requirements.get(requirement)
+    if retired is None or not retired.superseded_by:
+        return True
+    return any(statuses.get(rid) in REACHED for rid in retired.superseded_by)
 
 
 def _side(document: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +133,7 @@ def _side(document: dict[str, Any]) -> dict[str, Any]:
         "target": document.get("target", {}).get("url"),
         "finished_at": document.get("finished_at"),
         "suite": document.get("suite", {}).get("version"),
+        "contract": document.get("contract", {}).get("version"),
         "verdict": verdict.get("label"),
         "line": verdict.get("line"),
     }
@@ -90,29 +143,52 @@ def has_new_failures(diff: dict[str, Any]) -> bool:
     return bool(diff["signatures"]["new"])
 
 
-def lines(diff: dict[str, Any]) -> list[str]:
-    """The diff in words, for a terminal."""
+def _breach_line(label: str, breach: dict[str, Any], note: str = "") -> str:
+    return (
+        f"{label} {breach.get('requirement') or '(no requirement)'}: {breach.get('kind')} "
+        f"on {breach.get('subject')}{note}"
+    )
+
+
+def _capped(items: list[str], limit: int | None, what: str) -> list[str]:
+    if limit is None or len(items) <= limit:
+        return items
+    return items[:limit] + [f"      (+{len(items) - limit} more {what} in the JSON diff)"]
+
+
+def lines(diff: dict[str, Any], *, limit: int | None = None) -> list[str]:
+    """The diff in words, for a terminal (at most ``limit`` new and fixed signatures each)."""
     old, new = diff["old"], diff["new"]
     sig, req = diff["signatures"], diff["requirements"]
     out = [
         f"before: {old['verdict']} ({old['target']}, {old['finished_at']})",
         f"after:  {new['verdict']} ({new['target']}, {new['finished_at']})",
         f"failures by signature: {len(sig['new'])} new, {len(sig['fixed'])} fixed, "
-        f"{len(sig['unchanged'])} unchanged",
+        f"{len(sig['unchanged'])} unchanged"
+        + (
+            f", {len(sig['not_verified'])} not verified in the new run"
+            if sig.get("not_verified")
+            else ""
+        ),
     ]
-    for breach in sig["new"]:
-        known = " (a requirement that failed before, failing in a new way)" if breach.get(
-            "requirement"
-        ) in req["failing_in_new_ways"] else ""
-        out.append(
-            f"  NEW   {breach.get('requirement') or '(no requirement)'}: {breach.get('kind')} "
-            f"on {breach.get('subject')}{known}"
-        )
-    for breach in sig["fixed"]:
-        out.append(
-            f"  fixed {breach.get('requirement') or '(no requirement)'}: {breach.get('kind')} "
-            f"on {breach.get('subject')}"
-        )
+    in_new_ways = set(req["failing_in_new_ways"])
+    out += _capped(
+        [
+            _breach_line(
+                "  NEW  ",
+                breach,
+                " (a requirement that failed before, failing in a new way)"
+                if breach.get("requirement") in in_new_ways
+                else "",
+            )
+            for breach in sig["new"]
+        ],
+        limit,
+        "new failures",
+    )
+    out += _capped(
+        [_breach_line("  fixed", breach) for breach in sig["fixed"]], limit, "fixed failures"
+    )
     out.append(
         f"requirements: {len(req['new_failures'])} newly failing"
         + (f" ({', '.join(req['new_failures'])})" if req["new_failures"] else "")
@@ -137,30 +213,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     diff_parser = commands.add_parser(
         "diff",
         help="what is new, fixed and unchanged between two JSON reports (exit 1 on a new failure)",
+        description="Compare two JSON certification reports (--conformance-report) by failure "
+        "signature and by requirement. Exit 1 when the new report has a failure the old one "
+        "does not, 0 otherwise, 2 when a report cannot be read.",
     )
     diff_parser.add_argument("old", help="the report of the last release (JSON)")
     diff_parser.add_argument("new", help="the report of the candidate (JSON)")
-    diff_parser.add_argument("--json", metavar="FILE", help="also write the diff as JSON")
+    diff_parser.add_argument(
+        "--json", metavar="FILE", help=f"also write the diff as JSON ({FORMAT})"
+    )
     diff_parser.add_argument(
         "--html", metavar="FILE", help="also write the new report as HTML, with the diff"
     )
     args = parser.parse_args(argv)
+    from .gate import CompareError, load_report
+
     documents = []
     for path in (args.old, args.new):
         try:
-            documents.append(json.loads(Path(path).read_text(encoding="utf-8")))
-        except (OSError, ValueError) as exc:
-            print(f"jetonomy-report: error: {path}: {exc}", file=sys.stderr)
+            documents.append(load_report(path))
+        except CompareError as exc:
+            print(f"jetonomy-report: error: {exc}", file=sys.stderr)
             return 2
     result = compare(*documents)
     for line in lines(result):
         print(line)
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     if args.html:
+        from .contract import load_contract
         from .html_report import write_html
 
-        write_html(args.html, {**documents[1], "diff": result}, [])
+        write_html(
+            args.html,
+            {**documents[1], "diff": result},
+            [e.label for e in load_contract().endpoints],
+        )
     return 1 if has_new_failures(result) else 0
 
 

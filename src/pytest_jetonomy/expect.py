@@ -3,12 +3,18 @@ and what came back (secrets masked).
 
 Each helper fails the test with ``pytest.fail(..., pytrace=False)`` and a message like::
 
-    [JT-AUTH-001 MUST] Auth-required endpoints refuse anonymous callers (reference: Authentication)
+    [JT-AUTH-026 MUST] Auth-required endpoints refuse anonymous callers with 401, never serving them. (reference: Authentication)
       expected: 401 with code jetonomy_not_logged_in
       sent: POST http://127.0.0.1:8080/wp-json/jetonomy/v1/spaces/3/posts as anonymous body={...}
       got:  201 (application/json) {"id": 12, ...}
 
 The evidence (masked request and response) is also kept for the certification report.
+
+A check that verifies several independent things (a refusal and the state it leaves; the
+presence and the value of a header) judges them all inside ``with expect.soft():``: every
+breach of the block is collected, and the check fails once, at the end of the block, with
+all of them (each with its own signature), so that a known wrong code cannot hide an
+authentication bypass on the same answer.
 """
 
 from __future__ import annotations
@@ -40,6 +46,99 @@ REFUSED = (401, 403, 404)
 _precondition: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "jetonomy_precondition", default=None
 )
+
+
+class _Soft:
+    """The breaches a :func:`soft` block collected, and the requirements it judged."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[Breach, ApiResponse | Exchange | None]] = []
+        self.judged: set[str] = set()
+
+
+_soft: contextvars.ContextVar[_Soft | None] = contextvars.ContextVar("jetonomy_soft", default=None)
+
+
+def _judge(*requirements: str | None) -> None:
+    """Note, inside a :func:`soft` block, the requirements an assertion judges (the check's
+    own when it names none and has exactly one), passed or not."""
+    block = _soft.get()
+    if block is None:
+        return
+    for requirement in requirements:
+        if requirement is None:
+            requirement = _requirements.own()
+        if requirement is not None:
+            block.judged.add(requirement)
+
+
+@contextmanager
+def soft() -> Iterator[None]:
+    """Judge every assertion of the block, and fail once at its end with every breach found.
+
+    Inside the block the assertions of this module record their breach and go on (``fail``,
+    ``that``, ``error``... return instead of raising); at the end of the block the check
+    fails with all of them, each with its own signature. A requirement judged in the block
+    and not breached counts as verified by the check (passed), not blocked by the others: put
+    in the block every assertion of the requirements it judges. Preconditions inside the
+    block still block at once; anything that stops the block after a breach (code that
+    needed what broke, a blocked step) ends it with the breaches found so far. Nested blocks
+    are one block.
+    """
+    if _soft.get() is not None:
+        yield
+        return
+    block = _Soft()
+    token = _soft.set(block)
+    stopped: BaseException | None = None
+    try:
+        yield
+    except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
+        if not block.found:
+            raise
+        stopped = exc
+    finally:
+        _soft.reset(token)
+    if stopped is not None:
+        more = list(stopped.breaches) if isinstance(stopped, CheckFailed) else []
+        note = ""
+        if not more:
+            text = str(stopped).strip()
+            note = "then the check stopped: " + (
+                text.splitlines()[0] if text else type(stopped).__name__
+            )
+        raise _collected(block, [(b, None) for b in more], note) from None
+    if block.found:
+        raise_breaches(_unique(block.found), judged=block.judged)
+
+
+def _unique(
+    found: list[tuple[Breach, ApiResponse | Exchange | None]],
+) -> list[tuple[Breach, ApiResponse | Exchange | None]]:
+    """One breach per signature (a block that judges in a loop may see one breach twice)."""
+    seen: set[str] = set()
+    out = []
+    for item in found:
+        if item[0].signature not in seen:
+            seen.add(item[0].signature)
+            out.append(item)
+    return out
+
+
+def _collected(
+    block: _Soft, more: list[tuple[Breach, ApiResponse | Exchange | None]], note: str = ""
+) -> CheckFailed:
+    """The failure of a soft block that stopped before its end: its breaches so far (what it
+    did not reach counts as blocked: nothing is taken as judged in full)."""
+    found = _unique(block.found + more)
+    message = "\n".join(_message(b, response) for b, response in found)
+    if note:
+        message += f"\n({note})"
+    error = CheckFailed(message, [b for b, _ in found])
+    step = _precondition.get()
+    if step is not None:
+        return blocking(error, step)  # type: ignore[return-value]
+    return error
 
 
 def _headline(requirement: str | None) -> str:
@@ -81,10 +180,9 @@ def breach(
     kind: str | None = None,
 ) -> Breach:
     """The breach a failure reports (the check's own requirement when it names none and has
-    exactly one)."""
+    exactly one, its ``code=`` requirements aside)."""
     if requirement is None:
-        current = _requirements.current()
-        requirement = current[0].id if len(current) == 1 else None
+        requirement = _requirements.own()
     exchange = _exchange_of(response)
     return Breach(
         requirement=requirement,
@@ -106,11 +204,21 @@ def _message(found: Breach, response: ApiResponse | Exchange | None) -> str:
     return message
 
 
-def raise_breaches(found: list[tuple[Breach, ApiResponse | Exchange | None]]) -> None:
+def raise_breaches(
+    found: list[tuple[Breach, ApiResponse | Exchange | None]],
+    *,
+    judged: Iterable[str] = (),
+) -> None:
     """Fail the check with these breaches (one message each, in order); inside a
-    :func:`precondition` the check is blocked instead."""
+    :func:`precondition` the check is blocked instead; inside a :func:`soft` block they are
+    recorded and the check goes on."""
+    block = _soft.get()
+    if block is not None:
+        block.found.extend(found)
+        return
     message = "\n".join(_message(b, response) for b, response in found)
     error = CheckFailed(message, [b for b, _ in found])
+    error.judged = tuple(sorted(judged))
     step = _precondition.get()
     if step is not None:
         raise blocking(error, step) from None
@@ -127,7 +235,9 @@ def fail(
     detail: str | None = None,
     kind: str | None = None,
 ) -> None:
-    """Fail the current check with the standard message and a typed breach."""
+    """Fail the current check with the standard message and a typed breach (inside a
+    :func:`soft` block: record it and go on)."""
+    _judge(requirement)
     found = breach(expected, response, requirement=requirement, detail=detail, kind=kind)
     raise_breaches([(found, response)])
 
@@ -162,6 +272,7 @@ def precondition(step: str) -> Iterator[None]:
     failed, instead of failing its requirement. That failure counts where it is the subject
     (the check of the request that failed)."""
     token = _precondition.set(step)
+    outside = _soft.set(None)  # a precondition blocks at once, also inside a soft block
     try:
         yield
     except Blocked:
@@ -169,6 +280,7 @@ def precondition(step: str) -> Iterator[None]:
     except (AssertionError, pytest.fail.Exception) as exc:
         raise blocking(exc, step) from None
     finally:
+        _soft.reset(outside)
         _precondition.reset(token)
 
 
@@ -181,6 +293,7 @@ def no_problems(
 ) -> None:
     """Fail when ``problems`` (each a text and the answer it was seen in) is not empty: the
     first answer is shown, and the first ``shown`` texts (with how many more there are)."""
+    _judge(requirement)
     found = list(problems)
     if not found:
         return
@@ -204,6 +317,7 @@ def that(
 ) -> None:
     """Fail unless ``condition``; ``kind`` names the breach when ``expected`` (which may hold
     this run's values) is not what one fix would mend (``status 400 where 2xx``)."""
+    _judge(requirement)
     if not condition:
         fail(expected, response, requirement=requirement, detail=detail, kind=kind)
 
@@ -231,25 +345,29 @@ def status(
     route's answer instead of failing its own requirement. A check whose subject is that
     success says so (``subject=True`` or ``requirement=``)."""
     allowed = _as_set(expected)
+    step = not subject and requirement is None and all(s < 400 for s in allowed)
+    if not step:
+        _judge(requirement)
     if response.status in allowed:
         return response
     wanted = _wanted(allowed)
     expected_text = f"HTTP {wanted}{(' (' + why + ')') if why else ''}"
     kind = f"status {response.status} where {wanted}"
-    if not subject and requirement is None and all(s < 400 for s in allowed):
+    if step:
         with precondition(why or f"a request answering {wanted}"):
             fail(expected_text, response, kind=kind)
     fail(expected_text, response, requirement=requirement, kind=kind)
-    return response  # pragma: no cover - fail() raises
+    return response  # inside a soft block: the breach is recorded
 
 
 def json_body(response: ApiResponse, *, requirement: str | None = None) -> Any:
+    _judge(requirement)
     try:
         return response.json()
     except AssertionError as exc:
         problem = str(exc).splitlines()[0] if str(exc) else "the body is not valid JSON"
     fail("a JSON body", response, requirement=requirement, detail=problem, kind="body not JSON")
-    return None  # pragma: no cover - fail() raises
+    return None  # inside a soft block: the breach is recorded
 
 
 def error(
@@ -258,22 +376,34 @@ def error(
     codes: str | Iterable[str] | None = None,
     *,
     requirement: str | None = None,
+    code_requirement: str | None = None,
 ) -> dict[str, Any]:
     """The response is an error with the documented envelope, status and code.
 
     Each of the three is judged and reported on its own (a wrong code and a wrong status are
-    two breaches, so that a known wrong code cannot hide a status that changes)."""
+    two breaches, so that a known wrong code cannot hide a status that changes). The status
+    is ``requirement``'s (the check's own by default); the envelope and the code are
+    ``code_requirement``'s (by default the check's ``code=`` requirement, if its marker names
+    one): a refusal (a security promise) and the words it is said in (vocabulary) are then
+    two requirements. A success answers no envelope and no code: only the status is judged
+    then."""
     allowed = _as_set(expected_status)
     code_set = (codes,) if isinstance(codes, str) else (tuple(codes) if codes else ())
     wanted = _wanted(allowed)
     if code_set:
         wanted += " with code " + " or ".join(code_set)
+    declared = _requirements.current_code()
+    worded = code_requirement or (declared[0] if len(declared) == 1 else None) or requirement
+    _judge(requirement)
     found: list[tuple[Breach, ApiResponse]] = []
     if response.status not in allowed:
         kind = f"status {response.status} where {_wanted(allowed)}"
         found.append((breach(wanted, response, requirement=requirement, kind=kind), response))
         if response.status < 400:
             raise_breaches(found)  # a success is no error: nothing more to judge
+            return {}  # inside a soft block: the breach is recorded
+    if response.status in allowed:  # the words of the promised answer: judged in full
+        _judge(worded)
     body = response.json() if response.is_json else None
     problems = envelope_problems(body, response.status)
     if problems:
@@ -282,14 +412,24 @@ def error(
                 breach(
                     wanted + " in the error envelope",
                     response,
-                    requirement=requirement,
+                    requirement=worded,
                     detail=problems,
                     kind=f"error envelope: {problems}",
                 ),
                 response,
             )
         )
-    elif code_set and body["code"] not in code_set:
+    elif (
+        code_set
+        and body["code"] not in code_set
+        and not (
+            # another error than promised, said with the documented code of that error (400
+            # jetonomy_invalid_param where 403 was promised): its words are right, its status
+            # is the breach
+            response.status not in allowed
+            and load_contract().error_codes.get(body["code"]) == response.status
+        )
+    ):
         # the wrong code is named against the code promised for the status that came back (a
         # check accepting "403 jetonomy_forbidden or 404 jetonomy_not_found" that got a 403
         # names jetonomy_forbidden): one code replaced across the API is one cause, whatever
@@ -302,7 +442,7 @@ def error(
                 breach(
                     wanted,
                     response,
-                    requirement=requirement,
+                    requirement=worded,
                     detail=f"code is {body['code']!r}",
                     kind=kind,
                 ),
@@ -311,7 +451,7 @@ def error(
         )
     if found:
         raise_breaches(found)
-    return body
+    return body if isinstance(body, dict) else {}
 
 
 def envelope_problems(body: Any, http_status: int | None = None) -> str | None:
@@ -338,6 +478,7 @@ def schema(
     where: str = "body",
 ) -> None:
     """``body`` validates against the contract's resource schema ``name``."""
+    _judge(requirement)
     contract = load_contract()
     errors = sorted(contract.validator(name).iter_errors(body), key=lambda e: list(e.path))
     if errors:

@@ -161,14 +161,24 @@ class Factory:
         self._cleanups.append(cleanup)
 
     def cleanup(self) -> list[str]:
-        """Run every cleanup; return problems (a cleanup never raises into a teardown)."""
+        """Run every cleanup; return problems (a cleanup never raises into a teardown).
+
+        A throwaway space or category an undo deleted is read back (``cleanup.settle``):
+        still there is a problem, and after the first space the target will not delete the
+        run creates no more throwaway spaces."""
+        from .cleanup import settle
+
         problems: list[str] = []
         while self._cleanups:
             action = self._cleanups.pop()
             try:
                 response = action()
+                settled, problem = settle(response)
             except AssertionError as exc:
                 problems.append(str(exc).splitlines()[0])
+                continue
+            if settled:
+                problems += [problem] if problem else []
                 continue
             if isinstance(response, ApiResponse) and response.status not in (
                 200,

@@ -22,16 +22,28 @@ from typing import Any
 
 import pytest
 
-_RUN_WORD = re.compile(r"jtc-?[0-9a-f]{8}[\w.-]*", re.IGNORECASE)
+_RUN_WORD = re.compile(r"jtc[-_]?[0-9a-f]{8}[\w.-]*", re.IGNORECASE)
+"""A word made from the run prefix (``jtc-1a2b3c4d-12``, ``jtc_1a2b3c4d_493_k`` as a
+settings key, ``jtc1a2b3c4dq...`` as a unique word)."""
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?")
+_TOKEN = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9_-]{16,}(?![\w-])")
+"""A random-looking value (a uuid, a nonce, an invite token, a cursor): 16 characters or
+more mixing letters and digits."""
+_DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?![\w])")
-_STATUS = re.compile(r"\b(status|HTTP|answering|answered|where|or)( [1-5]\d\d)(?![\w])")
-_QUOTED = re.compile(r"'[^']*\{(?:run|n|time)\}[^']*'|\"[^\"]*\{(?:run|n|time)\}[^\"]*\"")
+_STATUS = re.compile(r"\b(status |HTTP |answering |answered |where |or )([1-5]\d\d)(?![\w])")
+_REQUIREMENT_ID = re.compile(r"\b(JT-[A-Z]+-)(\d{3})\b")
+_QUOTED = re.compile(
+    r"(?<!\w)'[^']*\{(?:run|n|time|token)\}[^']*'(?!\w)"
+    r"|(?<!\w)\"[^\"]*\{(?:run|n|time|token)\}[^\"]*\"(?!\w)"
+)
+"""A quoted value holding something normalised (the possessive ``member's`` is no quote)."""
 _SPACES = re.compile(r"\s+")
 KEPT_NUMBERS = frozenset({"-1", "0", "1", "2"})
 """Numbers that say what broke (a vote value, a count that should be 1) rather than which
 object: they stay in a normalised text. HTTP statuses stay too, where the text says they are
-one (``status 404``, ``HTTP 404``, ``answering 404``, ``where 401``, ``or 403``)."""
+one (``status 404``, ``HTTP 404``, ``answering 404``, ``where 401``, ``or 403``), and so do
+requirement IDs (``JT-BEHAV-012``)."""
 
 
 def _number(match: re.Match[str]) -> str:
@@ -40,19 +52,23 @@ def _number(match: re.Match[str]) -> str:
 
 
 def normalise(text: str) -> str:
-    """``text`` without what differs from run to run: run-prefixed words, timestamps, ids and
-    other numbers (HTTP statuses and the small numbers of a promise kept)."""
+    """``text`` without what differs from run to run: run-prefixed words, timestamps, random
+    tokens, ids and other numbers, decimals included (HTTP statuses and the small numbers of
+    a promise kept); a quoted value holding one of them is ``'…'``."""
     text = _RUN_WORD.sub("{run}", text)
     text = _TIMESTAMP.sub("{time}", text)
-    statuses: list[str] = []
+    text = _TOKEN.sub("{token}", text)
+    text = _DECIMAL.sub("{n}", text)
+    kept: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        statuses.append(match.group(2))
-        return f"{match.group(1)} \x00{len(statuses) - 1}\x00"
+        kept.append(match.group(2))
+        return f"{match.group(1)}\x00k{len(kept) - 1}\x00"  # no number of its own
 
+    text = _REQUIREMENT_ID.sub(keep, text)
     text = _STATUS.sub(keep, text)
     text = _NUMBER.sub(_number, text)
-    text = re.sub("\x00(\\d+)\x00", lambda m: statuses[int(m.group(1))].strip(), text)
+    text = re.sub("\x00k(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
     text = _QUOTED.sub("'…'", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -117,6 +133,10 @@ def _refusal(kind: str) -> bool:
 
 class CheckFailed(pytest.fail.Exception):  # type: ignore[misc,name-defined]
     """A check found its subject broken; carries the breaches (typed, for the report)."""
+
+    judged: tuple[str, ...] = ()
+    """The requirements the check judged in full before it failed (an ``expect.soft`` block):
+    those it did not breach count as verified by the check, not as blocked by the failure."""
 
     def __init__(self, message: str, breaches: list[Breach]) -> None:
         super().__init__(message, pytrace=False)

@@ -55,6 +55,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:8px;bo
 .muted{color:#757575}
 .spell th{text-align:left;padding:2px 12px 2px 0}
 .spell td{vertical-align:top;padding:3px 12px 3px 0}
+.alarm{background:#c62828;color:#fff;padding:8px 14px;border-radius:4px;max-width:1100px}
 """
 
 
@@ -182,8 +183,17 @@ MANY_SPELLINGS = frozenset({"body"})
 
 def _exchange_text(item: dict[str, Any]) -> str:
     exchange = item.get("exchange") or {}
+    known = ""
+    if "baseline" in item:  # the run had a baseline: known, or a new failure
+        known = (
+            f"baseline: known ({item['baseline']})\n"
+            if item["baseline"]
+            else "baseline: NEW FAILURE (not in the baseline)\n"
+        )
     return (
-        f"expected: {item.get('expected')}\n"
+        (f"signature: {item['signature']}\n" if item.get("signature") else "")
+        + known
+        + f"expected: {item.get('expected')}\n"
         + (f"problem:  {item['problem']}\n" if item.get("problem") else "")
         + (
             f"sent:     {exchange.get('method')} {exchange.get('url')} as {exchange.get('identity')}\n"
@@ -264,6 +274,93 @@ def _warnings(document: dict[str, Any]) -> str:
     )
 
 
+def _diff_rows(breaches: list[dict[str, Any]], label: str) -> str:
+    return "".join(
+        f"<tr><td>{_e(label)}</td><td>{_e(b.get('requirement') or '(no requirement)')}</td>"
+        f"<td>{_e(b.get('kind'))}</td><td>{_e(b.get('subject'))}</td></tr>"
+        for b in breaches
+    )
+
+
+def _release_diff(document: dict[str, Any]) -> str:
+    """The release diff (``jetonomy-report diff``, ``--compare-report``), when given one."""
+    diff = document.get("diff")
+    if not diff:
+        return ""
+    old, new = diff["old"], diff["new"]
+    sig, req = diff["signatures"], diff["requirements"]
+    sides = "".join(
+        f"<tr><td>{_e(name)}</td><td><b>{_e(side.get('verdict'))}</b> "
+        f"<span class='muted'>{_e(side.get('target'))}, {_e(side.get('finished_at'))}, "
+        f"suite {_e(side.get('suite'))}</span><br>{_e(side.get('line'))}</td></tr>"
+        for name, side in (("before", old), ("after", new))
+    )
+    rows = _diff_rows(sig["new"], "NEW") + _diff_rows(sig["fixed"], "fixed")
+    table = (
+        '<table class="meta spell"><tr><th></th><th>requirement</th><th>kind</th>'
+        f"<th>subject</th></tr>{rows}</table>"
+        if rows
+        else "<p>No failure is new or fixed.</p>"
+    )
+    by_requirement = "".join(
+        f"<li>{_e(what)}: {_e(', '.join(req[key]) or 'none')}</li>"
+        for what, key in (
+            ("newly failing", "new_failures"),
+            ("failing in new ways", "failing_in_new_ways"),
+            ("fixed", "fixed"),
+            ("still failing", "still_failing"),
+            ("no longer verified", "no_longer_verified"),
+        )
+    )
+    colour = "#c62828" if sig["new"] else "#2e7d32"
+    return (
+        "<h2>Release diff</h2><p class='muted'>Failures compared by signature (requirement, "
+        "subject, kind) with an earlier report: a new way of failing is new, even for a "
+        "requirement that failed before.</p>"
+        f'<table class="meta">{sides}</table>'
+        f'<p style="color:{colour}"><b>{len(sig["new"])} new</b>, {len(sig["fixed"])} fixed, '
+        f"{len(sig['unchanged'])} unchanged"
+        + (
+            f", {len(sig['not_verified'])} not verified in the new run"
+            if sig.get("not_verified")
+            else ""
+        )
+        + f"</p>{table}<ul>{by_requirement}</ul>"
+    )
+
+
+def _cleanup_alarm(document: dict[str, Any]) -> str:
+    """The target left unclean, or a cleanup that could not be verified: said at the top."""
+    cleanup = document.get("cleanup")
+    alarm = cleanup.get("alarm") if isinstance(cleanup, dict) else None
+    return f"<p class='alarm'><b>{_e(alarm)}</b></p>" if alarm else ""
+
+
+def _cleanup(document: dict[str, Any]) -> str:
+    """What the run created on the target, what it deleted and read back, what is left."""
+    cleanup = document.get("cleanup")
+    if not isinstance(cleanup, dict):
+        return ""
+    lines = "".join(f"<li>{_e(line)}</li>" for line in cleanup.get("summary") or [])
+    rows = "".join(
+        f"<tr><td>{_e(e['kind'])}</td><td>{_e(e['id'])}</td><td>{_e(e.get('name') or '')}</td>"
+        f"<td>{_e(e['answer'])}</td></tr>"
+        for e in cleanup.get("leftovers") or []
+    )
+    table = (
+        "<table><tr><th>kind</th><th>id</th><th>name</th><th>what the target answered</th></tr>"
+        f"{rows}</table>"
+        if rows
+        else ""
+    )
+    verdict = "verified clean" if cleanup.get("verified_clean") else "NOT verified clean"
+    return (
+        f"<h2>Cleanup: {_e(verdict)}</h2><p class='muted'>What the run created on the target "
+        "(recorded when created), what it deleted and read back, and what the listings "
+        f"still show carrying the run prefix.</p><ul>{lines}</ul>{table}"
+    )
+
+
 def render(document: dict[str, Any], endpoints: list[str]) -> str:
     verdict = document["verdict"]
     colour = VERDICT_COLOURS.get(verdict["label"], "#424242")
@@ -297,6 +394,8 @@ def render(document: dict[str, Any], endpoints: list[str]) -> str:
 <tr><td>contract</td><td>{_e(document["contract"]["title"])} {_e(document["contract"]["version"])}</td></tr>
 <tr><td>run</td><td>{_e(document["started_at"])} to {_e(document["finished_at"])} ({_e(document["duration_seconds"])} s), {_e(target["workers"])} worker(s), selection: {_e(target["selection"])}</td></tr>
 </table>
+{_cleanup_alarm(document)}
+{_release_diff(document)}
 <h2>Requirements by area</h2>
 <p class="legend">{legend}</p>
 <div class="bars">{"".join(bars)}</div>
@@ -308,6 +407,7 @@ def render(document: dict[str, Any], endpoints: list[str]) -> str:
 {_blocked(document)}
 {_adaptations(document)}
 {_warnings(document)}
+{_cleanup(document)}
 <h2>Failures</h2>
 {_failures(document)}
 <h2>How this server spells the promises</h2>

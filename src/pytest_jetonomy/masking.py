@@ -1,11 +1,15 @@
 """Masks secrets in anything the suite prints, stores or reports.
 
 Authorization headers, cookies, nonces and passwords never appear in a failure message,
-the terminal, the JSON or HTML report, or the JUnit XML.
+the terminal, the JSON or HTML report, or the JUnit XML: nor does the password of a URL
+(``https://ci:secret@staging...``). Values are masked, never words: "HTTP Basic auth" stays
+as it is, "Basic <a base64 login:password>" does not.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -41,12 +45,40 @@ def mask_text(text: str) -> str:
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, MASK)
-    text = re.sub(r"(?i)(basic|bearer)\s+[A-Za-z0-9+/=._-]+", r"\1 " + MASK, text)
+    text = _BASIC.sub(_mask_basic, text)
+    text = _BEARER.sub(_mask_bearer, text)
+    text = _USERINFO.sub(r"\1" + MASK + "@", text)
     text = re.sub(r"(?i)(wordpress_[a-z_]*=)[^;\s\"']+", r"\1" + MASK, text)
     text = re.sub(
         r"(?i)(\"(?:password|application_password|pwd)\"\s*:\s*)\"[^\"]*\"", r'\1"***"', text
     )
     return text
+
+
+_BASIC = re.compile(r"(?i)\b(basic)(\s+)([A-Za-z0-9+/]+=*)")
+_BEARER = re.compile(r"(?i)\b(bearer)(\s+)([A-Za-z0-9+/=._~-]+)")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@")
+"""A URL's ``user:password@``: the password goes, the user stays."""
+
+
+def _mask_basic(match: re.Match[str]) -> str:
+    """``Basic <token>`` when the token is Basic credentials (base64 of ``login:password``)."""
+    token = match.group(3)
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return match.group(0)
+    if b":" not in decoded:
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{MASK}"
+
+
+def _mask_bearer(match: re.Match[str]) -> str:
+    """``Bearer <token>`` when the token looks like one (long, with a digit), not a word."""
+    token = match.group(3)
+    if len(token) < 12 or not any(c.isdigit() for c in token):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{MASK}"
 
 
 def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:

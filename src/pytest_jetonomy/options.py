@@ -111,13 +111,25 @@ HELP_REPORT_JSON = (
 )
 HELP_REPORT_HTML = "Write the certification report as one self-contained HTML page to FILE."
 HELP_BASELINE = (
-    "TOML file of known failures by requirement ID, each with a reason: listed failures do "
-    "not fail the run."
+    "TOML file of known failures, each with a reason: by signature (what --write-baseline "
+    "writes; a failing check is accepted when every breach it carries is listed, and a new "
+    "way of failing is a new failure) or, the older form, by requirement ID (accepts every "
+    "failure of the requirement, with a warning). See docs/report-format.md."
 )
 HELP_STRICT_BASELINE = (
-    "Fail the run when a baseline entry is no longer needed (its requirement passes)."
+    "Fail the run when a baseline entry is no longer needed (a listed signature not seen while "
+    "its requirement ran, or a listed requirement that passes)."
 )
-HELP_WRITE_BASELINE = "Write the failed requirements of this run to FILE as a baseline to fill in."
+HELP_WRITE_BASELINE = (
+    "Write this run's failures to FILE as a baseline to fill in: their signatures grouped by "
+    "the causes of the divergence list, one reason placeholder per cause."
+)
+HELP_COMPARE_REPORT = (
+    "Compare this run with an earlier JSON report (--conformance-report of the last release): "
+    "what is new, fixed and unchanged, by signature and by requirement, in the summary, the "
+    "JSON report ('diff') and the HTML report; a new failure fails the run. The same as "
+    "`jetonomy-report diff OLD.json NEW.json`."
+)
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
 DEFAULT_REFERENCE_WINDOW = 5.0
@@ -225,6 +237,7 @@ def add_options(parser: pytest.Parser) -> None:
         "--strict-baseline", action="store_true", default=False, help=HELP_STRICT_BASELINE
     )
     report.addoption("--write-baseline", metavar="FILE", default=None, help=HELP_WRITE_BASELINE)
+    report.addoption("--compare-report", metavar="OLD.json", default=None, help=HELP_COMPARE_REPORT)
     parser.addini("target_url", HELP_TARGET_URL, default=None)
     parser.addini("jetonomy_credentials", HELP_CREDENTIALS, default=None)
     parser.addini("jetonomy_request_timeout", HELP_REQUEST_TIMEOUT, default=None)

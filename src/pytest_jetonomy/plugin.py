@@ -17,17 +17,19 @@ import pytest
 
 from . import adaptations, expect, spellings
 from . import requirements as _requirements
-from .baseline import BaselineError, load_baseline, write_baseline
-from .cleanup import leftovers, sweep_existing, sweep_run, sweep_stale
+from .baseline import Baseline, BaselineError, load_baseline, merge_causes, write_baseline
+from .cleanup import CleanupReport, finish, sweep_stale
 from .client import SILENCE, STATS, TransportError, UnusableAnswer, probe
 from .contract import load_contract
 from .credentials import CredentialsError, load_credentials
 from .failures import Blocked, CheckFailed
+from .gate import CompareError, check_baseline, compare_with, load_report
+from .ledger import Ledger
 from .options import Settings, add_options, resolve_settings
 from .pacing import Pacer
 from .preflight import Preflight, preflight
 from .report import RunInfo, build_document, now, summary_lines, write_json
-from .results import NOT_CERTIFIED, ResultBook, verdict
+from .results import NOT_CERTIFIED, ResultBook, divergences, verdict
 from .run import RUN_KEY, JetonomyRun
 
 # The fixtures module is a plugin of its own, so that every fixture in it is registered,
@@ -40,7 +42,8 @@ SPELLINGS_KEY = pytest.StashKey[dict]()
 ADAPTED_KEY = pytest.StashKey[dict]()
 ADAPTATIONS_KEY = pytest.StashKey[adaptations.AdaptationBook]()
 BOOK_KEY = pytest.StashKey[ResultBook]()
-BASELINE_KEY = pytest.StashKey[dict]()
+BASELINE_KEY = pytest.StashKey[Baseline]()
+COMPARE_KEY = pytest.StashKey[dict]()
 STARTED_KEY = pytest.StashKey[Any]()
 OUTCOME_KEY = pytest.StashKey[dict]()
 PREFLIGHT_KEY = pytest.StashKey[Preflight]()
@@ -87,6 +90,12 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[BASELINE_KEY] = load_baseline(baseline_path, load_contract())
         except BaselineError as exc:
             raise pytest.UsageError(f"jetonomy: baseline: {exc}") from None
+    compare_path = config.getoption("compare_report")
+    if compare_path and not _is_worker(config):
+        try:
+            config.stash[COMPARE_KEY] = load_report(compare_path)
+        except CompareError as exc:
+            raise pytest.UsageError(f"jetonomy: --compare-report: {exc}") from None
     if not _is_worker(config):
         config.pluginmanager.register(ReportCollector(config), "jetonomy-report")
     if config.pluginmanager.hasplugin("xdist"):
@@ -102,6 +111,7 @@ class XdistHooks:
         # values (pytest-base-url #34); hand them the controller's resolved settings.
         node.workerinput["jetonomy"] = node.config.stash[SETTINGS_KEY].to_json()
         node.workerinput["jetonomy_used_marker"] = str(_used_marker(node.config))
+        node.workerinput["jetonomy_ledger"] = str(_ledger_path(node.config))
 
     @pytest.hookimpl
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -118,6 +128,22 @@ def _used_marker(config: pytest.Config) -> Path:
     a controller interrupted by SIGTERM gets no report back from its workers."""
     basetemp = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
     return Path(basetemp) / f"{config.stash[SETTINGS_KEY].run_prefix}-used"
+
+
+def _ledger_path(config: pytest.Config) -> Path:
+    """The run's ledger (``ledger.py``): in the controller's basetemp, the directory its
+    xdist workers share (``shared.shared_dir``); a worker is told where it is."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and "jetonomy_ledger" in workerinput:
+        return Path(workerinput["jetonomy_ledger"])
+    prefix = config.stash[SETTINGS_KEY].run_prefix
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:  # -p no:tmpdir
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / f"{prefix}-ledger.jsonl"
+    basetemp = Path(factory.getbasetemp())
+    return (basetemp.parent if workerinput is not None else basetemp) / f"{prefix}-ledger.jsonl"
 
 
 def _workers(config: pytest.Config) -> int:
@@ -184,6 +210,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         settings=settings,
         credentials=credentials,
         pacer=_pacer(config),
+        ledger=Ledger(_ledger_path(config), settings.run_prefix),
     )
     if _is_worker(config) and "jetonomy_used_marker" in config.workerinput:  # type: ignore[attr-defined]
         run.used_marker = Path(config.workerinput["jetonomy_used_marker"])  # type: ignore[attr-defined]
@@ -203,13 +230,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         and older > 0
     ):
         try:
-            stale = sweep_stale(run.client("admin"), settings.run_prefix, older)
+            stale = sweep_stale(
+                run.client("admin"), settings.run_prefix, older, index=run.route_index()
+            )
         except AssertionError as exc:
             stale = None
             config.stash.setdefault(OUTCOME_KEY, {})["stale"] = f"stale sweep failed: {exc}"
-        if stale and stale.deleted:
+        if stale and (stale.deleted or stale.problems):
             config.stash.setdefault(OUTCOME_KEY, {})["stale"] = (
                 f"swept {len(stale.deleted)} space(s) left by earlier runs"
+                + (
+                    f"; {len(stale.problems)} could not be deleted: "
+                    + "; ".join(stale.problems[:3])
+                    if stale.problems
+                    else ""
+                )
             )
 
 
@@ -266,7 +301,9 @@ def pytest_collection_modifyitems(
         if retired:
             raise pytest.UsageError(
                 "jetonomy: --requirement: retired ID(s): "
-                + "; ".join(f"{rid} is {contract.requirements[rid].retired_because}" for rid in retired)
+                + "; ".join(
+                    f"{rid} is {contract.requirements[rid].retired_because}" for rid in retired
+                )
             )
         keep = [i for i in items if wanted & {r.id for r in _requirements.of_item(i)}]
         kept = {id(i) for i in keep}
@@ -311,7 +348,7 @@ def _print_requirements(session: pytest.Session) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
-    with _requirements.running(_requirements.of_item(item)):
+    with _requirements.running(_requirements.of_item(item), item):
         noted = spellings.start()
         adapted = adaptations.start()
         outcome = yield
@@ -324,7 +361,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
     # a test's setup (its fixtures, the run-wide content) is the suite's own: its writes are
     # helper requests, adapted when the server says what it wants instead (adaptations.py)
-    with _requirements.running(_requirements.of_item(item)), adaptations.helper():
+    with _requirements.running(_requirements.of_item(item), item), adaptations.helper():
         noted = spellings.start()
         adapted = adaptations.start()
         outcome = yield
@@ -370,7 +407,7 @@ def _breaches(item: pytest.Item, report: pytest.TestReport, error: BaseException
         return list(error.breaches)
     text = (report.longreprtext or "").strip().splitlines()
     first = text[-1] if text else type(error).__name__
-    with _requirements.running(_requirements.of_item(item)):
+    with _requirements.running(_requirements.of_item(item), item):
         return [
             expect.breach(
                 "the check to run to its end",
@@ -403,13 +440,19 @@ def pytest_runtest_makereport(
     if not report.failed:
         return
     breaches = _breaches(item, report, error)
-    report.jetonomy_breaches = [b.to_dict() for b in breaches]
-    failed = sorted({b.requirement for b in breaches if b.requirement}) or [
-        r.id for r in requirements
-    ]
-    baseline = item.config.stash.get(BASELINE_KEY, {})
-    if baseline and all(rid in baseline for rid in failed):
-        reason = "; ".join(f"{rid}: {baseline[rid]}" for rid in failed)
+    found = [b.to_dict() for b in breaches]
+    if isinstance(error, CheckFailed) and error.judged:
+        report.jetonomy_judged = list(error.judged)  # judged in full: verified, not blocked
+    baseline = item.config.stash.get(BASELINE_KEY, None)
+    ids = [r.id for r in requirements]
+    if baseline:
+        # each breach says whether the baseline accepts it (by signature, or by requirement
+        # in the older form); the check is a known failure when it accepts every one
+        for data, breach in zip(found, breaches, strict=True):
+            data["baseline"] = baseline.accepted(breach, ids)
+    report.jetonomy_breaches = found
+    reason = baseline.accepts(breaches, ids) if baseline else None
+    if reason:
         report.jetonomy_baselined = reason
         report.outcome = "skipped"
         report.wasxfail = f"known failure (baseline) {reason}"
@@ -434,6 +477,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if cleanup:
         session.config.stash.setdefault(OUTCOME_KEY, {})["cleanup"] = cleanup
     _finish_report(session)
+    if cleanup is not None and cleanup.unclean and session.exitstatus == pytest.ExitCode.OK:
+        # a target left unclean (or whose cleanup could not be verified) is not a pass
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     config = session.config
     if _is_worker(config) and hasattr(config, "workeroutput"):
         config.workeroutput["jetonomy_stats"] = dict(STATS.counts)
@@ -448,15 +494,17 @@ def _finish_report(session: pytest.Session) -> None:
     if _is_worker(config) or book is None or run is None or not book.tests:
         return
     contract = load_contract()
-    baseline = config.stash.get(BASELINE_KEY, {})
-    results = book.requirement_results(contract, baseline)
-    stale = [r.id for r in results if r.id in baseline and r.status == "passed"]
+    baseline = config.stash.get(BASELINE_KEY, None)
+    results = book.requirement_results(contract, baseline.reasons() if baseline else None)
+    gated = check_baseline(book, results, baseline) if baseline else None
+    stale = gated.stale if gated else []
     settings = run.settings
     the_verdict = verdict(
         results,
         stale,
         read_only=settings.read_only,
         interrupted=session.exitstatus == pytest.ExitCode.INTERRUPTED,
+        new_failures=gated.signatures if gated else None,
     )
     info = RunInfo(
         target=settings.target_url or "",
@@ -476,9 +524,20 @@ def _finish_report(session: pytest.Session) -> None:
     )
     state = config.stash.setdefault(OUTCOME_KEY, {})
     state["lines"] = summary_lines(info, contract, results, the_verdict, adapted)
-    if state.get("cleanup"):
-        state["lines"].insert(-1, state["cleanup"])
-        document["cleanup"] = state["cleanup"]
+    if gated:
+        document["baseline"] = gated.to_dict()
+        for line in gated.lines():
+            state["lines"].insert(-1, line)
+    earlier = config.stash.get(COMPARE_KEY, None)
+    if earlier is not None:
+        document["diff"], diff_lines = compare_with(earlier, document)
+        state["lines"][-1:-1] = diff_lines
+        state["new_in_diff"] = bool(document["diff"]["signatures"]["new"])
+    cleaned = state.get("cleanup")
+    if cleaned is not None:  # before the verdict; an unclean target's line after it
+        state["lines"][-1:-1] = cleaned.lines()
+        state["lines"] += [cleaned.alarm()] if cleaned.alarm() else []
+        document["cleanup"] = cleaned.to_dict()
     if config.getoption("conformance_report"):
         write_json(config.getoption("conformance_report"), document)
     if config.getoption("conformance_html"):
@@ -488,10 +547,11 @@ def _finish_report(session: pytest.Session) -> None:
             config.getoption("conformance_html"), document, [e.label for e in contract.endpoints]
         )
     if config.getoption("write_baseline"):
-        failed = [(r.id, r.title) for r in results if r.status == "failed"]
-        count = write_baseline(config.getoption("write_baseline"), failed, info.target)
+        causes = merge_causes(divergences(results), divergences(results, known=True))
+        path = config.getoption("write_baseline")
+        count = write_baseline(path, causes, info.target, baseline)
         state["lines"].append(
-            f"baseline with {count} failed requirement(s) written to {config.getoption('write_baseline')}"
+            f"baseline with {count} signature(s) of {len(causes)} cause(s) written to {path}"
         )
     # exit status: 0 when conformant after the baseline, 1 otherwise; a read-only run (which
     # never certifies) exits 0 when none of the checks it could run failed
@@ -507,12 +567,14 @@ def _finish_report(session: pytest.Session) -> None:
         or (the_verdict.label == NOT_CERTIFIED and unverified_must and not settings.read_only)
         or state.get("other_failures")
         or (stale and config.getoption("strict_baseline"))
+        or state.get("new_in_diff")
     )
     session.exitstatus = pytest.ExitCode.TESTS_FAILED if failing else pytest.ExitCode.OK
 
 
-def _sweep(session: pytest.Session) -> str | None:
-    """Delete this run's run-wide objects and check nothing is left; return a summary line."""
+def _sweep(session: pytest.Session) -> CleanupReport | None:
+    """Delete what this run's ledger holds, read it back, and check nothing is left
+    (``cleanup.finish``); what it did, for the summary and the reports."""
     config = session.config
     run = config.stash.get(RUN_KEY, None)
     if run is None or _is_worker(config) or not run.has_role("admin"):
@@ -521,33 +583,29 @@ def _sweep(session: pytest.Session) -> str | None:
         run.used
         or config.stash.get(OUTCOME_KEY, {}).get("used")
         or (getattr(config.option, "numprocesses", None) and _used_marker(config).exists())
+        or (run.ledger is not None and run.ledger.path.exists())
     ):
         return None  # the session never talked to the target: nothing to clean
     prefix = run.settings.run_prefix
     if run.settings.read_only:
-        return "cleanup: none needed (read-only run: no write was sent)"
-    if os.environ.get(ENV_KEEP_DATA):
-        return f"cleanup: skipped ({ENV_KEEP_DATA} is set); this run's data carries {prefix}"
-    admin = run.client("admin")
-    try:
-        result = sweep_run(admin, prefix)
-        if run.settings.existing:  # what the run added into objects it was given
-            added = sweep_existing(admin, prefix, run.settings.existing)
-            result.deleted += added.deleted
-            result.problems += added.problems
-        left = leftovers(admin, prefix)
-    except (AssertionError, pytest.skip.Exception) as exc:
-        return f"cleanup: failed ({str(exc).splitlines()[0]})"
-    if left or result.problems:
-        return f"cleanup: LEFT BEHIND {len(left)} object(s) carrying {prefix}: " + "; ".join(
-            (left + result.problems)[:5]
+        return CleanupReport.only(prefix, "none", "none needed (read-only run: no write was sent)")
+    if os.environ.get(ENV_KEEP_DATA) or run.ledger is None:
+        where = f" (what it created: {run.ledger.path})" if run.ledger is not None else ""
+        return CleanupReport.only(
+            prefix,
+            "skipped",
+            f"skipped ({ENV_KEEP_DATA} is set); this run's data carries {prefix}{where}",
         )
-    return f"cleanup: deleted {len(result.deleted)} run-wide object(s); nothing carrying {prefix} is left"
+    report = finish(run, run.ledger, stale=config.stash.get(OUTCOME_KEY, {}).get("stale"))
+    for record in report.adaptations:  # listed with the run's other adaptations
+        listed = {k: v for k, v in record.items() if k != "uses"}
+        config.stash[ADAPTATIONS_KEY].add([listed] * max(1, record["uses"]))
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     state = config.stash.get(OUTCOME_KEY, {})
-    lines = state.get("lines") or ([state["cleanup"]] if state.get("cleanup") else None)
+    lines = state.get("lines") or (state["cleanup"].all_lines() if state.get("cleanup") else None)
     if lines:
         terminalreporter.write_sep("=", "Jetonomy conformance")
         for line in lines:

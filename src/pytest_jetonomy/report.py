@@ -86,9 +86,7 @@ def build_document(
         "requirements": [r.to_dict() for r in results],
         "divergences": divergences(results),
         "known_divergences": divergences(results, known=True),
-        "blocked": [
-            {"by": by, "requirements": ids} for by, ids in verdict.blocked.items()
-        ],
+        "blocked": [{"by": by, "requirements": ids} for by, ids in verdict.blocked.items()],
         "spellings": spellings or [],
         "adaptations": adaptations or [],
     }
@@ -154,8 +152,7 @@ def summary_lines(
     lines += divergence_lines(results)
     for by, ids in verdict.blocked.items():
         lines.append(f"blocked by {by}: {len(ids)} requirement(s) not verified ({_few(ids)})")
-    for rid in verdict.stale_baseline:
-        lines.append(f"baseline entry no longer needed: {rid} now passes")
+    # the baseline's lines (new failures, entries no longer needed) come from gate.py
     for warning in verdict.warnings:
         lines.append(
             f"warning ({warning['basis']}) {warning['id']} {warning['level']}: {warning['title']}"
@@ -182,7 +179,9 @@ def divergence_lines(results: list[RequirementResult]) -> list[str]:
             f"{_few(entry['requirements'], 4)}; {entry['checks']} check(s)]"
         )
     if len(found) > DIVERGENCES_SHOWN:
-        lines.append(f"     (+{len(found) - DIVERGENCES_SHOWN} more causes in the JSON and HTML reports)")
+        lines.append(
+            f"     (+{len(found) - DIVERGENCES_SHOWN} more causes in the JSON and HTML reports)"
+        )
     return lines
 
 

@@ -56,6 +56,9 @@ class TestResult:
     blocked: dict[str, str] | None = None
     """What blocked the check: ``{"by", "step", "detail"}``."""
     duration: float = 0.0
+    judged: list[str] = field(default_factory=list)
+    """Requirements a failed check judged in full (``expect.soft``): those it did not breach
+    it verified (passed), instead of leaving them blocked by the failure."""
 
     def merge(self, outcome: str, reason: str, message: str) -> None:
         if _RANK[outcome] > _RANK[self.outcome]:
@@ -71,17 +74,31 @@ class TestResult:
 
     def for_requirement(self, rid: str) -> TestResult:
         """This test as seen by one of its requirements: a check that failed on another of its
-        requirements did not reach this one, which it leaves blocked by that failure."""
+        requirements did not reach this one, which it leaves blocked by that failure (unless
+        it judged this one in full: ``judged``); a check whose breaches of this requirement
+        the baseline all accepts is a known failure of it, whatever else it found."""
         stopped = self.failed_requirements
-        if self.outcome not in ("failed", "baselined") or not stopped or rid in stopped:
+        if self.outcome not in ("failed", "baselined") or not stopped:
             return self
+        if rid in stopped:
+            mine = [b for b in self.breaches if b.get("requirement") == rid]
+            if self.outcome == "failed" and all(b.get("baseline") for b in mine):
+                reason = "; ".join(dict.fromkeys(str(b["baseline"]) for b in mine))
+                return replace(self, outcome="baselined", reason=reason)
+            return self
+        if rid in self.judged:  # judged in full next to the breaches: verified, and kept
+            return replace(self, outcome="passed", reason="", message="", breaches=[])
         return replace(
             self,
             outcome="blocked",
             reason=f"blocked by {', '.join(stopped)}: the check failed there first",
             message="",
             breaches=[],
-            blocked={"by": ", ".join(stopped), "step": "an earlier part of the check", "detail": ""},
+            blocked={
+                "by": ", ".join(stopped),
+                "step": "an earlier part of the check",
+                "detail": "",
+            },
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,6 +173,8 @@ class Verdict:
     """Failed precondition -> the requirements it left blocked (not verified)."""
     causes: int = 0
     """How many distinct causes the failed MUST requirements come from (the divergence list)."""
+    new_failures: list[str] = field(default_factory=list)
+    """With a baseline: the signatures of the failures it does not list (new failures)."""
 
     @property
     def conformant(self) -> bool:
@@ -174,6 +193,7 @@ class Verdict:
             "warnings": self.warnings,
             "blocked": self.blocked,
             "causes": self.causes,
+            "new_failures": self.new_failures,
         }
 
 
@@ -201,6 +221,9 @@ class ResultBook:
         breaches = getattr(report, "jetonomy_breaches", None)
         if breaches:
             result.breaches.extend(breaches)
+        judged = getattr(report, "jetonomy_judged", None)
+        if judged:
+            result.judged = sorted(set(result.judged) | set(judged))
 
     def requirement_results(
         self, contract: Contract, baseline: dict[str, str] | None = None
@@ -279,8 +302,9 @@ def area_counts(results: list[RequirementResult]) -> dict[str, Counter[str]]:
 # -- the divergence list ----------------------------------------------------------------------
 def divergences(results: list[RequirementResult], *, known: bool = False) -> list[dict[str, Any]]:
     """The failures grouped by cause, most MUST requirements first: one line per thing a
-    server team would fix, with the requirements and the number of checks it explains and one
-    failing exchange as evidence. ``known``: the causes of failures a baseline accepts."""
+    server team would fix, with the requirements and the number of checks it explains, the
+    signatures of its breaches (what a baseline lists) and one failing exchange as evidence.
+    ``known``: the causes of failures a baseline accepts."""
     wanted = "baselined" if known else "failed"
     levels = {r.id: r.level for r in results}
     causes: dict[str, dict[str, Any]] = {}
@@ -290,15 +314,22 @@ def divergences(results: list[RequirementResult], *, known: bool = False) -> lis
                 continue
             for data in test.breaches or [_unnamed(test)]:
                 rid = data.get("requirement") or result.id
-                if rid != result.id:
+                if rid != result.id or (not known and data.get("baseline")):
                     continue
                 found = Breach.from_dict(data)
                 entry = causes.setdefault(
                     found.cause,
-                    {"cause": found.cause, "requirements": set(), "checks": set(), "evidence": data},
+                    {
+                        "cause": found.cause,
+                        "requirements": set(),
+                        "checks": set(),
+                        "signatures": set(),
+                        "evidence": data,
+                    },
                 )
                 entry["requirements"].add(rid)
                 entry["checks"].add(test.nodeid)
+                entry["signatures"].add(found.signature)
     out = []
     for entry in causes.values():
         ids = sorted(entry["requirements"])
@@ -308,10 +339,13 @@ def divergences(results: list[RequirementResult], *, known: bool = False) -> lis
                 "requirements": ids,
                 "must": sum(1 for rid in ids if levels.get(rid) == "MUST"),
                 "checks": len(entry["checks"]),
+                "signatures": sorted(entry["signatures"]),
                 "evidence": _evidence(entry["evidence"]),
             }
         )
-    return sorted(out, key=lambda e: (-e["must"], -len(e["requirements"]), -e["checks"], e["cause"]))
+    return sorted(
+        out, key=lambda e: (-e["must"], -len(e["requirements"]), -e["checks"], e["cause"])
+    )
 
 
 def _unnamed(test: TestResult) -> dict[str, Any]:
@@ -344,6 +378,7 @@ def verdict(
     *,
     read_only: bool = False,
     interrupted: bool = False,
+    new_failures: list[str] | None = None,
 ) -> Verdict:
     """The one verdict line. A ``read_only`` run is never certified: most requirements need
     writes to be verified, and what it did verify is a smoke test, not a certificate."""
@@ -352,9 +387,7 @@ def verdict(
         r.id for r in results if r.level == "MUST" and r.basis == "stated" and r.status == "failed"
     ]
     must_unverified = [
-        r.id
-        for r in results
-        if r.level == "MUST" and r.status in ("blocked", "skipped", "not-run")
+        r.id for r in results if r.level == "MUST" and r.status in ("blocked", "skipped", "not-run")
     ]
     should_failed = [r.id for r in results if r.status == "failed" and r.id not in must_failed]
     warnings = [
@@ -367,6 +400,9 @@ def verdict(
     causes = sum(1 for entry in divergences(results) if entry["must"])
     stale = list(stale_baseline or [])
     suffix = f"; {len(baselined)} known failure(s) accepted by the baseline" if baselined else ""
+    new = list(new_failures or [])
+    if new:
+        suffix += f"; {len(new)} new failure(s) not in the baseline"
     blocked_ids = sorted({rid for ids in blocked.values() for rid in ids})
     if blocked_ids:
         suffix = (
@@ -403,7 +439,9 @@ def verdict(
         if must_blocked:
             by = sorted({b for rid in must_blocked for b in _find(results, rid).blocked_by})
             why.append(
-                f"{len(must_blocked)} blocked by " + "; ".join(by[:3]) + (" ..." if len(by) > 3 else "")
+                f"{len(must_blocked)} blocked by "
+                + "; ".join(by[:3])
+                + (" ..." if len(by) > 3 else "")
             )
         if reasons:
             why.append("skipped: " + "; ".join(reasons[:3]) + (" ..." if len(reasons) > 3 else ""))
@@ -450,6 +488,7 @@ def verdict(
         warnings,
         blocked,
         causes,
+        new,
     )
 
 

@@ -13,6 +13,7 @@ from .adaptations import Adapter
 from .client import JetonomyClient, WriteGuard
 from .contract import Contract, load_contract
 from .credentials import ANONYMOUS, Credentials
+from .ledger import Ledger
 from .options import Settings
 from .pacing import Pacer
 from .routeindex import RouteIndex
@@ -33,6 +34,8 @@ class JetonomyRun:
     """Content found on the target instead of created: read, never written into."""
     adapter: Adapter | None = None
     """Adapts the helper writes the server refuses for their body (one per process)."""
+    ledger: Ledger | None = None
+    """What the run created, recorded by every client of the run (``ledger.py``)."""
     used_marker: Path | None = None
     """On an xdist worker: the file telling the controller that a worker talked to the
     target, so that it cleans up even when the worker is killed before reporting back."""
@@ -66,6 +69,7 @@ class JetonomyRun:
             read_only=self.settings.read_only,
             adapter=self.adapter,
             guard=self.guard,
+            ledger=self.ledger,
         )
 
     def client(self, role: str) -> JetonomyClient:

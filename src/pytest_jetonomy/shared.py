@@ -6,8 +6,10 @@ directories; the others read it. A resource is a precondition of the checks that
 creation failure is stored too, and every dependent check is blocked by that single cause
 (``failures.Blocked``) instead of each worker retrying; a skip raised while creating it (a
 ``--read-only`` run refusing a write) is stored and repeated the same way.
-Teardown is not done here: the controller removes everything carrying the run prefix at
-session finish.
+Teardown is not done here: what the creation makes is recorded in the run's ledger by the
+client (``ledger.py``), and the controller deletes it at session finish (``cleanup.py``).
+``create`` runs inside ``ledger.run_wide()``: run-wide content is never refused as a
+throwaway space.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from filelock import FileLock
 
 from .expect import blocking
 from .failures import Blocked
+from .ledger import run_wide
 
 SKIP_KEY = "__jetonomy_skip__"
 BLOCKED_KEY = "__jetonomy_blocked__"
@@ -47,7 +50,8 @@ def shared_resource(
         else:
             step = f"setting up the run-wide {name.replace('-', ' ')}"
             try:
-                data = create()
+                with run_wide():  # run-wide content: never refused as a throwaway space
+                    data = create()
             except Blocked as exc:
                 data = {BLOCKED_KEY: {**exc.to_dict(), "step": step}}
             except pytest.skip.Exception as exc:

@@ -192,7 +192,9 @@ def test_resource_schema_requires_only_what_the_reference_states(name: str) -> N
     if "properties" in schema:
         assert set(schema["properties"]) <= {"id"}, name
         assert schema["properties"]["id"]["type"] == "integer"
-    active = {r["id"] for r in REQUIREMENTS if not r.get("superseded_by") and not r.get("withdrawn")}
+    active = {
+        r["id"] for r in REQUIREMENTS if not r.get("superseded_by") and not r.get("withdrawn")
+    }
     for promise in schema.get("x-promised", []):
         named = re.findall(r"JT-[A-Z]+-\d{3}", promise)
         assert named and set(named) <= active, (name, promise)

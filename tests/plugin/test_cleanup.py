@@ -8,12 +8,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pytest_jetonomy.adaptations import deletion_adaptation, deletions
 from pytest_jetonomy.cleanup import leftovers
 from pytest_jetonomy.client import JetonomyClient
-from pytest_jetonomy.credentials import load_credentials
+from pytest_jetonomy.credentials import load_credentials, write_credentials_toml
+from pytest_jetonomy.ledger import fold
+from pytest_jetonomy.reference.config import ReferenceConfig
+from pytest_jetonomy.reference.server import ReferenceServer
 
 SLOW_TEST = """
 import time
@@ -67,9 +72,15 @@ def test_sigterm_mid_run_still_cleans_up(reference_server, tmp_path: Path, worke
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)
     prefix = re.search(r"run prefix (jtc-[0-9a-f]{8})", output).group(1)
+    # the seeded space and the factory's space were recorded when created, and deleted
+    assert re.search(r"cleanup: the run created [2-9]\d* spaces, 45 posts", output), output
+    assert re.search(r"cleanup: deleted and read back gone: [2-9]\d* spaces", output), output
     assert re.search(
-        rf"cleanup: deleted \d+ run-wide object\(s\); nothing carrying {prefix} is left", output
+        rf"cleanup: read every page of /spaces \(\d+ page\(s\)\) and /categories "
+        rf"\(\d+ page\(s\)\): nothing carrying {prefix} is left",
+        output,
     ), output
+    assert "TARGET LEFT UNCLEAN" not in output and "CLEANUP NOT VERIFIED" not in output
     assert leftovers(_admin(reference_server), prefix) == []
     assert process.returncode != 0
 
@@ -91,3 +102,102 @@ def test_stale_spaces_of_earlier_runs_are_swept(reference_server, pytester) -> N
     # older than the limit (a tiny one here): swept before the run
     pytester.runpytest(*args, "--sweep-older-than", "0.0001").assert_outcomes(passed=1)
     assert admin.get(f"/spaces/{stale.json()['id']}").status == 404
+
+
+class FailingList:
+    """WSGI middleware: answers 500 (an HTML error page) to ``GET <path>``."""
+
+    def __init__(self, app: Any, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        if environ["REQUEST_METHOD"] == "GET" and environ.get("PATH_INFO") == self.path:
+            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
+            return [b"<p>There has been a critical error on this website.</p>"]
+        return self.app(environ, start_response)
+
+
+def test_an_unreadable_listing_is_never_called_clean(pytester, tmp_path: Path) -> None:
+    """The leftover check cannot read /categories: the summary says the cleanup could not be
+    verified and what may be left, never that nothing is left, and the exit status is not 0
+    although every test passed."""
+    server = ReferenceServer(
+        ReferenceConfig(db_path=str(tmp_path / "db.sqlite3"), rate_window_seconds=2.0)
+    )
+    server.start()
+    try:
+        credentials = tmp_path / "credentials.toml"
+        write_credentials_toml(credentials, server.provision())
+        server._server.app = FailingList(  # type: ignore[union-attr]
+            server._server.app,  # type: ignore[union-attr]
+            "/wp-json/jetonomy/v1/categories",
+        )
+        pytester.makepyfile("def test_one(jetonomy_space_factory): jetonomy_space_factory()")
+        result = pytester.runpytest(
+            "-p",
+            "no:cacheprovider",
+            f"--target-url={server.url}",
+            f"--credentials={credentials}",
+            "--sweep-older-than=0",
+        )
+    finally:
+        server.stop()
+    output = result.stdout.str()
+    result.assert_outcomes(passed=1)
+    assert re.search(
+        r"cleanup could not be verified: could not read /categories: GET /categories "
+        r"answering 500; may be left: nothing the ledger holds",
+        output,
+    ), output
+    assert re.search(r"^CLEANUP NOT VERIFIED: could not read /categories", output, re.M), output
+    assert "nothing carrying" not in output
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_the_deletion_the_route_index_describes() -> None:
+    """A value that means deleting, or a boolean named so; never one that only hides."""
+    described = {
+        "mode": {"type": "string", "enum": ["archive", "delete"]},
+        "force": {"type": "boolean", "default": False},
+        "status": {"type": "string", "enum": ["trash", "draft"]},
+        "reason": {"type": "string"},
+    }
+    assert deletions(described) == [{"mode": "delete"}, {"force": True}]
+    assert deletions({"mode": {"enum": ["archive", "hide"]}}) == []
+    assert deletions(None) == []
+    record = deletion_adaptation("DELETE /spaces/{id}", {"mode": "delete"}, "query")
+    assert record["adaptation"].startswith(
+        "DELETE /spaces/{id} did not delete as documented; deleted with `mode=delete` (in the "
+        "query)"
+    )
+
+
+def test_the_ledger_folds_what_became_of_each_object() -> None:
+    created = {"op": "created", "route": "POST /x", "by": "admin"}
+    book = fold(
+        [
+            {**created, "kind": "space", "id": 3},
+            {**created, "kind": "post", "id": 9, "within": ["space", 3]},
+            {**created, "kind": "ban", "id": 7},
+            {"op": "answered", "kind": "ban", "id": 7, "status": 204, "by": "moderator"},
+            {**created, "kind": "ban", "id": 7},
+            {"op": "answered", "kind": "space", "id": 3, "status": 200, "by": "admin"},
+            {
+                "op": "left",
+                "kind": "space",
+                "id": 3,
+                "answer": "DELETE answered 200, still readable",
+            },
+            {**created, "kind": "invite", "id": None, "within": ["space", 3]},
+            {**created, "kind": "invite", "id": None, "within": ["space", 3]},
+            {"op": "refused"},
+        ]
+    )
+    assert book.creations == {"space": 1, "post": 1, "ban": 2, "invite": 2}
+    assert book.recycled == {"ban": 1}  # banned again: the earlier ban goes with the last
+    assert book.get("ban", 7).state == "open"
+    assert book.get("space", 3).state == "left"
+    assert book.get("space", 3).answer == "DELETE answered 200, still readable"
+    assert len([e for e in book.entries.values() if e.kind == "invite"]) == 2
+    assert book.refused == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from pytest_jetonomy.client import JetonomyClient, TransportError
@@ -72,6 +74,27 @@ def test_masking_headers_urls_and_text() -> None:
     assert mask_text("pw is s3cr3t-app-pass") == "pw is ***"
     assert "QWxh" not in mask_text("Authorization: Basic QWxhZGRpbjpvcGVu")
     assert "abc" not in mask_text("Cookie: wordpress_logged_in_x=abc; other=1")
+
+
+def test_masking_masks_values_not_words() -> None:
+    """Issue 12: the title of JT-AUTH-003 read "HTTP Basic *** with an Application Password"."""
+    title = "Basic auth with an Application Password authenticates as that user"
+    assert mask_text(title) == title
+    assert mask_text("Bearer tokens are not documented") == "Bearer tokens are not documented"
+    assert mask_text("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30") == (
+        "Authorization: Bearer ***"
+    )
+    basic = base64.b64encode(b"ci:hunter22").decode()
+    assert mask_text(f"sent Basic {basic} again") == "sent Basic *** again"
+
+
+def test_masking_hides_the_password_of_a_url() -> None:
+    """Issue 12: a target URL's password was printed in the header, the JSON and the HTML."""
+    url = "https://ci:s3cret-gate@staging.example/wp-json/jetonomy/v1/spaces?limit=2"
+    for masked in (mask_url(url), mask_text(f"target: {url} (from --target-url)")):
+        assert "s3cret-gate" not in masked
+        assert "https://ci:***@staging.example/" in masked
+    assert mask_url("http://127.0.0.1:8080/x") == "http://127.0.0.1:8080/x"  # a port is no password
 
 
 def test_connection_refused_is_one_clear_line() -> None:

@@ -72,7 +72,10 @@ def test_verified_roles_are_in_the_header_and_report(
     write_credentials_toml(path, reference_server.credentials)
     pytester.makepyfile(test_check=CHECK)
     result = pytester.runpytest(
-        "--target-url", reference_server.url, f"--credentials={path}", f"--conformance-report={report}"
+        "--target-url",
+        reference_server.url,
+        f"--credentials={path}",
+        f"--conformance-report={report}",
     )
     result.stdout.fnmatch_lines(["credentials: * (roles: *; verified: admin, *)"])
     import json

@@ -46,6 +46,7 @@ def test_wheel_contains_suite_contract_and_entry_points(wheel: Path) -> None:
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "jetonomy = pytest_jetonomy.plugin" in text
     assert "jetonomy-reference = pytest_jetonomy.reference.cli:main" in text
+    assert "jetonomy-report = pytest_jetonomy.diff:main" in text
 
 
 def test_installed_plugin_runs_the_packaged_suite_from_anywhere(

@@ -11,10 +11,12 @@ import threading
 import time
 from collections.abc import Iterable
 from contextlib import suppress
+from io import BytesIO
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import get_input_stream
 
 from . import dialect
 from .auth import ANONYMOUS, Authenticator, Identity
@@ -22,6 +24,7 @@ from .config import ReferenceConfig
 from .context import Ctx, Result
 from .errors import (
     ApiError,
+    body_too_large,
     forbidden,
     internal_error,
     invalid_json,
@@ -30,6 +33,7 @@ from .errors import (
     not_logged_in,
     rate_limited,
 )
+from .faults.cleanup import with_delete_mode
 from .ratelimit import Decision, RateLimiter, bucket_of
 from .routes import all_routes
 from .routes.moderation import active_ban
@@ -43,6 +47,8 @@ JSON_TYPE = "application/json; charset=UTF-8"
 NS_PREFIX = f"/{NAMESPACE}"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_BYTES = 8 * 1024 * 1024
+"""The largest request body read, whatever its transfer encoding; past it: 413."""
+_READ_SIZE = 64 * 1024
 _BRACKET_RE = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\]$")
 STOPS_ANSWERING_AFTER = 40
 """Requests the ``stops-answering`` robustness fault serves before it hangs."""
@@ -66,6 +72,10 @@ class ReferenceApp:
                 title_instead_of_name(s) if s.endpoint == "spaces.create" else s
                 for s in self.routes
             ]
+        if config.fault("space-delete-needs-mode"):
+            self.routes = [
+                with_delete_mode(s) if s.endpoint == "spaces.delete" else s for s in self.routes
+            ]
         self.url_map = build_map(self.routes, loose_ids=config.fault("non-numeric-path-id-crashes"))
         unlisted = "posts.link_preview" if config.fault("link-preview-missing-from-index") else ""
         self.index = namespace_index([spec for spec in self.routes if spec.endpoint != unlisted])
@@ -81,6 +91,11 @@ class ReferenceApp:
 
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        try:  # the body limit comes first: before authentication and any parsing
+            environ = _buffered(environ)
+        except ApiError as err:
+            response = self.finish(Request(environ), self.error_result(err), {})
+            return response(environ, start_response)
         request = Request(environ)
         if self.config.fault("stops-answering") and next(self._requests) > STOPS_ANSWERING_AFTER:
             self._released.wait()  # the connection is accepted, the answer never comes
@@ -196,7 +211,12 @@ class ReferenceApp:
         if self.config.fault("mark-all-read-not-routed") and spec.endpoint.endswith("all_read"):
             raise no_route()
         if spec.auth != PUBLIC and identity.anonymous:
-            if not (
+            if self.config.fault("anonymous-served-as-first-user"):
+                # the login check falls back to "the current user" of an empty session
+                first = self.db.one("SELECT * FROM users ORDER BY id LIMIT 1")
+                if first is not None:
+                    identity = Identity.from_row(first, "basic")
+            elif not (
                 self.config.fault("notifications-open-to-anonymous")
                 and spec.endpoint == "notifications.list"
             ):
@@ -234,8 +254,6 @@ class ReferenceApp:
         for key in request.args.keys():
             if key != "rest_route" and not dropped:
                 _put(params, key, request.args.getlist(key))
-        if request.content_length and request.content_length > MAX_BODY_BYTES:
-            raise invalid_param("body", "is too large")
         mimetype = request.mimetype
         if mimetype == "application/json" or mimetype.endswith("+json"):
             data = request.get_data(cache=True)
@@ -268,6 +286,8 @@ class ReferenceApp:
             body["message"] = ""
         if self.config.fault("forbidden-code-replaced") and err.code == "jetonomy_forbidden":
             body["code"] = "rest_forbidden"  # WordPress core's code; the status kept
+        if self.config.fault("anonymous-code-replaced") and err.code == "jetonomy_not_logged_in":
+            body["code"] = "rest_not_logged_in"  # WordPress core's code; the status kept
         if self.config.fault("forbidden-sent-with-401") and err.code == "jetonomy_forbidden":
             body["data"]["status"] = 401
             return Result(body, 401, dict(err.headers))
@@ -344,6 +364,40 @@ def _html(title: str, body: str, status: int = 200, head: str = "") -> Response:
         f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
     )
     return Response(doc, status=status, mimetype="text/html")
+
+
+def _buffered(environ: dict[str, Any]) -> dict[str, Any]:
+    """``environ`` with its body read into memory, at most ``MAX_BODY_BYTES`` of it.
+
+    A declared Content-Length over the limit is refused unread; a body without one
+    (``Transfer-Encoding: chunked``) is read a piece at a time and refused as soon as it
+    passes the limit, so an endless or huge body never fills the memory. Raises the 413
+    ``ApiError``. The copy has a plain, length-delimited body, so that nothing later (form
+    parsing, JSON) reads from the network again. A body cut short or badly chunked is a
+    400.
+    """
+    length = environ.get("CONTENT_LENGTH", "").strip()
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if not chunked and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise body_too_large(MAX_BODY_BYTES)
+    # bounded by Content-Length, or the server-terminated (dechunked) stream; empty else
+    stream = get_input_stream(environ)
+    data = bytearray()
+    try:
+        while len(data) <= MAX_BODY_BYTES:
+            piece = stream.read(min(_READ_SIZE, MAX_BODY_BYTES + 1 - len(data)))
+            if not piece:
+                break
+            data += piece
+    except (OSError, HTTPException):  # a bad chunk header, the client gone mid-body
+        raise invalid_param("body", "is incomplete or malformed") from None
+    if len(data) > MAX_BODY_BYTES:
+        raise body_too_large(MAX_BODY_BYTES)
+    out = {k: v for k, v in environ.items() if k not in ("HTTP_TRANSFER_ENCODING",)}
+    out.pop("wsgi.input_terminated", None)
+    out["wsgi.input"] = BytesIO(bytes(data))
+    out["CONTENT_LENGTH"] = str(len(data))
+    return out
 
 
 def _put(params: dict[str, Any], key: str, values: list[str]) -> None:

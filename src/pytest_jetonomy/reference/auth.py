@@ -9,6 +9,7 @@ import hmac
 import html
 import secrets
 import string
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ NONCE_ACTION = "wp_rest"
 
 #: WordPress role -> capabilities the reference knows about.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "administrator": frozenset({"jetonomy_moderate", "jetonomy_manage", "manage_options"}),
+    "administrator": frozenset(
+        {"jetonomy_moderate", "jetonomy_manage", "manage_options", "unfiltered_html"}
+    ),
     "moderator": frozenset({"jetonomy_moderate"}),
     "subscriber": frozenset(),
 }
@@ -117,6 +120,10 @@ class Authenticator:
         self.db = db
         self.secret = secret or secrets.token_bytes(32)
         self.fault = fault or (lambda name: False)
+        # live sessions, like WordPress's session_tokens user meta: token -> (user, expiry);
+        # a cookie authenticates only while its token is here (logout removes it)
+        self._sessions: dict[str, tuple[int, int]] = {}
+        self._sessions_lock = threading.Lock()
 
     # -- users -----------------------------------------------------------------------
     def find_user(self, login: str) -> Row | None:
@@ -131,13 +138,12 @@ class Authenticator:
         return any(hmac.compare_digest(wanted, row["hash"]) for row in rows)
 
     def check_login(self, login: str, password: str) -> Row | None:
-        """Account password or one of the user's application passwords."""
+        """The user whose account password this is. Application passwords are refused, as
+        WordPress refuses them on wp-login.php: they are for the API only."""
         user = self.find_user(login)
         if user is None or not password:
             return None
-        if check_password(user["password_hash"], password) or self.check_app_password(
-            int(user["id"]), password
-        ):
+        if check_password(user["password_hash"], password):
             return user
         return None
 
@@ -146,13 +152,18 @@ class Authenticator:
         return hmac.new(self.secret, message.encode(), hashlib.sha256).hexdigest()[:length]
 
     def make_cookie(self, user_id: int) -> str:
-        expires = int(time.time()) + SESSION_SECONDS
+        """A new session of the user, and the cookie that carries it."""
+        now = int(time.time())
+        expires = now + SESSION_SECONDS
         token = secrets.token_hex(16)
+        with self._sessions_lock:
+            self._sessions = {t: s for t, s in self._sessions.items() if s[1] >= now}
+            self._sessions[token] = (user_id, expires)
         payload = f"{user_id}.{expires}.{token}"
         return f"{payload}.{self._mac(payload)}"
 
     def read_cookie(self, value: str) -> tuple[int, str] | None:
-        """(user id, session token) of a valid, unexpired cookie."""
+        """(user id, session token) of a valid, unexpired cookie of a live session."""
         parts = value.split(".")
         if len(parts) != 4:
             return None
@@ -161,7 +172,18 @@ class Authenticator:
             return None
         if not uid.isdigit() or not expires.isdigit() or int(expires) < time.time():
             return None
+        with self._sessions_lock:
+            live = self._sessions.get(token)
+        if live is None or live[0] != int(uid):
+            return None  # logged out (or issued by an earlier run of the server)
         return int(uid), token
+
+    def end_session(self, value: str) -> None:
+        """Log the cookie's session out: the cookie (and its nonces) no longer authenticate."""
+        session = self.read_cookie(value)
+        if session is not None:
+            with self._sessions_lock:
+                self._sessions.pop(session[1], None)
 
     def nonce(self, user_id: int, token: str) -> str:
         return self._mac(f"{user_id}|{token}|{NONCE_ACTION}", 10)
@@ -220,7 +242,17 @@ class Authenticator:
 
     # -- HTML endpoints -----------------------------------------------------------------
     def login_page(self, request: Request) -> Response:
-        """``/wp-login.php``: GET shows a form, POST logs in and sets the session cookie."""
+        """``/wp-login.php``: GET shows a form, POST logs in and sets the session cookie;
+        ``?action=logout`` (GET or POST) ends the session and clears the cookie."""
+        if request.args.get("action") == "logout":
+            cookie = request.cookies.get(COOKIE_NAME)
+            if cookie:
+                self.end_session(cookie)
+            response = Response(
+                "", status=302, headers={"Location": "/wp-login.php?loggedout=true"}
+            )
+            response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="Lax")
+            return response
         if request.method == "POST":
             login = request.form.get("log", "")
             password = request.form.get("pwd", "")
@@ -250,10 +282,6 @@ class Authenticator:
                 f"<p>Registration is closed on the reference server.</p>"
                 f"<p>After registering you would continue to {target}.</p>",
             )
-        if request.args.get("action") == "logout":
-            response = Response("", status=302, headers={"Location": "/wp-login.php"})
-            response.delete_cookie(COOKIE_NAME, path="/")
-            return response
         return _page("Log In", _LOGIN_FORM)
 
     def rest_nonce(self, request: Request) -> Response:

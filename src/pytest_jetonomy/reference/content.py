@@ -1,13 +1,67 @@
-"""Content writes shared by several endpoint groups (tags, deletes, moderation status)."""
+"""Content writes shared by several endpoint groups (HTML filtering, tags, deletes, moderation
+status)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import nh3
+
 from .auth import Identity
 from .errors import invalid_param
 from .queries import slugify
 from .storage import Storage
+
+#: Tags kept in post and reply HTML of users without ``unfiltered_html``: WordPress's
+#: ``$allowedposttags`` (wp_kses_post) less forms, media embeds and inline styles.
+KSES_TAGS = frozenset(
+    {
+        "a", "abbr", "acronym", "address", "article", "aside", "b", "bdo", "big",
+        "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1",
+        "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "mark",
+        "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strike", "strong",
+        "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u",
+        "ul", "var",
+    }
+)  # fmt: skip
+#: Attributes kept, per tag ("*": on every tag). URLs (href, src, cite) are further limited
+#: to ``KSES_URL_SCHEMES`` or relative.
+KSES_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "rel", "name", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+}
+KSES_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def stored_html(identity: Identity, html: str) -> str:
+    """Post or reply HTML as it is stored: as sent for users with ``unfiltered_html`` (the
+    administrators), otherwise filtered like WordPress's wp_kses_post: tags and attributes
+    outside the allowlist dropped, ``<script>``/``<style>`` with their text, and links and
+    sources with a scheme other than http, https or mailto."""
+    if identity.can("unfiltered_html"):
+        return html
+    return nh3.clean(
+        html,
+        tags=set(KSES_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes=KSES_ATTRIBUTES,
+        url_schemes=set(KSES_URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def initial_status(identity: Identity, requested: str) -> str:

@@ -31,6 +31,17 @@ def invalid_param(name: str, reason: str) -> ApiError:
     )
 
 
+def body_too_large(limit: int) -> ApiError:
+    """A request body over the server's limit, whatever its transfer encoding: 413, naming
+    the body like an invalid parameter (``data.params``)."""
+    return ApiError(
+        413,
+        "jetonomy_invalid_param",
+        "Invalid parameter(s): body",
+        params={"body": f"is too large (at most {limit} bytes)"},
+    )
+
+
 def missing_params(names: list[str]) -> ApiError:
     """Required parameters not sent: ``data.params`` lists their names (WordPress's
     rest_missing_callback_param)."""

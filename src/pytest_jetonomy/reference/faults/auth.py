@@ -7,7 +7,7 @@ from . import Fault
 FAULTS = [
     Fault(
         "notifications-open-to-anonymous",
-        ("JT-AUTH-001",),
+        ("JT-AUTH-026",),
         "GET /notifications forgets its auth check: anonymous callers get 200 and an empty list",
     ),
     Fault(
@@ -71,7 +71,7 @@ FAULTS = [
     ),
     Fault(
         "moderation-queue-open-to-members",
-        ("JT-AUTH-010",),
+        ("JT-AUTH-028",),
         "GET /moderation/queue forgets its capability check: any logged-in user reads it",
     ),
     Fault(
@@ -89,7 +89,7 @@ FAULTS = [
     ),
     Fault(
         "category-create-open-to-moderators",
-        ("JT-AUTH-013",),
+        ("JT-AUTH-029",),
         "POST /categories (admin only) also accepts moderators",
     ),
     Fault(
@@ -101,7 +101,7 @@ FAULTS = [
     ),
     Fault(
         "post-edit-open-to-any-member",
-        ("JT-AUTH-015",),
+        ("JT-AUTH-030",),
         "PATCH /posts/{id} forgets the author-or-moderator check: anyone logged in edits",
     ),
     Fault(
@@ -117,12 +117,12 @@ FAULTS = [
     ),
     Fault(
         "reply-author-may-accept",
-        ("JT-AUTH-018",),
+        ("JT-AUTH-031",),
         "POST /replies/{id}/accept also lets the reply's author accept their own reply",
     ),
     Fault(
         "accept-checks-reply-author",
-        ("JT-AUTH-019", "JT-AUTH-018"),
+        ("JT-AUTH-019", "JT-AUTH-031"),
         "POST /replies/{id}/accept compares the caller with the reply's author instead of the "
         "post's author",
         also=("JT-EP-008",),
@@ -134,7 +134,7 @@ FAULTS = [
     ),
     Fault(
         "space-update-open-to-any-member",
-        ("JT-AUTH-021",),
+        ("JT-AUTH-032",),
         "PATCH /spaces/{id} forgets the space-admin check: anyone logged in changes the space",
     ),
     Fault(
@@ -146,5 +146,20 @@ FAULTS = [
         "member-removal-open-to-any-member",
         ("JT-AUTH-023",),
         "DELETE /spaces/{id}/members/{user_id} lets any logged-in user remove anyone",
+    ),
+    Fault(
+        "anonymous-code-replaced",
+        ("JT-AUTH-027",),
+        "every 401 jetonomy_not_logged_in answers code rest_not_logged_in instead (WordPress "
+        "core's code; the status 401 is kept): anonymous callers are still refused",
+    ),
+    Fault(
+        "anonymous-served-as-first-user",
+        ("JT-AUTH-026",),
+        "auth-required endpoints serve anonymous callers as if they were the first registered "
+        "user (the administrator): an authentication bypass; public endpoints still see them "
+        "as anonymous",
+        # a cookie without a nonce counts as anonymous, and so is served too
+        also=("JT-AUTH-006",),
     ),
 ]

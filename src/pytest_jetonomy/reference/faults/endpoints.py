@@ -17,7 +17,7 @@ FAULTS = [
         "mark-all-read-not-routed",
         ("JT-EP-002",),
         "POST /notifications/mark-all-read is not registered (404 rest_no_route)",
-        also=("JT-EP-008", "JT-AUTH-001", "JT-AUTH-009", "JT-BEHAV-078"),
+        also=("JT-EP-008", "JT-AUTH-026", "JT-AUTH-009", "JT-BEHAV-078"),
     ),
     Fault(
         "space-tags-query-fails",

@@ -52,17 +52,9 @@ FAULTS = [
     ),
     Fault(
         "forbidden-code-replaced",
-        (
-            "JT-AUTH-010",
-            "JT-AUTH-013",
-            "JT-AUTH-015",
-            "JT-AUTH-018",
-            "JT-AUTH-020",
-            "JT-AUTH-021",
-            "JT-AUTH-023",
-            "JT-BEHAV-019",
-            "JT-BEHAV-080",
-        ),
+        # only the words of the refusals: every refusal (JT-AUTH-020, 023, 028 to 032,
+        # JT-BEHAV-019, 080) still holds, and its checks say so
+        ("JT-AUTH-033",),
         "every 403 jetonomy_forbidden answers code rest_forbidden instead (WordPress core's "
         "code; the status 403 is kept)",
     ),

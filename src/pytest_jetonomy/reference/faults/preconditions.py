@@ -17,9 +17,9 @@ FAULTS = [
         "spaces-create-wants-title",
         # every check that sends POST /spaces with the documented body: the valid example
         # (as admin: also JT-AUTH-014, and its creation answer: JT-EP-009), a member's
-        # (400 before the 403: JT-AUTH-013), and each documented optional parameter
+        # (400 before the 403: JT-AUTH-029), and each documented optional parameter
         # (JT-PARAM-006); the rest of the run goes on with `title` (an adaptation)
-        ("JT-EP-008", "JT-AUTH-013", "JT-AUTH-014", "JT-PARAM-006", "JT-EP-009"),
+        ("JT-EP-008", "JT-AUTH-029", "JT-AUTH-014", "JT-PARAM-006", "JT-EP-009"),
         "POST /spaces refuses the documented body (`name`) with 400 jetonomy_invalid_param "
         "naming `title` in data.params, and takes `title` instead (its route index describes "
         "`title`, not `name`)",

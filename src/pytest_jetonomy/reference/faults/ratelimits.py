@@ -14,12 +14,13 @@ from . import Fault
 _EXHAUSTION = (
     "JT-RATE-002",
     "JT-RATE-004",
-    "JT-RATE-013",
     "JT-RATE-014",
     "JT-RATE-015",
     "JT-RATE-016",
     "JT-RATE-017",
     "JT-RATE-018",
+    "JT-RATE-019",
+    "JT-RATE-020",
 )
 
 
@@ -102,15 +103,14 @@ FAULTS = [
     ),
     Fault(
         "rate-limit-429-one-late",
-        ("JT-RATE-013",),
+        ("JT-RATE-019",),
         "the first 429 comes one request late: Limit + 1 requests are served per window",
-        also=_also("JT-RATE-013"),
+        also=_also("JT-RATE-019"),
     ),
     Fault(
         "rate-limited-wrong-code",
-        ("JT-RATE-013",),
+        ("JT-RATE-020",),
         "a request beyond the limit is a 429 with code rest_too_many_requests",
-        also=_also("JT-RATE-013"),
     ),
     Fault(
         "remaining-one-on-429",

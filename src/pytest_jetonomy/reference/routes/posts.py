@@ -89,6 +89,7 @@ def create_post(ctx: Ctx, space_id: int) -> Result:
     if ctx.fault("post-published-at-refused") and "published_at" in ctx.params:
         raise invalid_param("published_at", "is not a known parameter")
     args = ctx.args()
+    args["content"] = content.stored_html(ctx.identity, args["content"])
     tags = content.check_tags(ctx.db, args.get("tags", []))
     editorial = ctx.fault("post-status-defaults-to-draft") and ctx.identity.can_moderate
     default_status = "draft" if editorial else "publish"
@@ -153,6 +154,8 @@ def get_post(ctx: Ctx, id: int) -> Result:
 def update_post(ctx: Ctx, id: int) -> Result:
     post = ctx.post(id)
     args = ctx.args()
+    if isinstance(args.get("content"), str):
+        args["content"] = content.stored_html(ctx.identity, args["content"])
     tags = content.check_tags(ctx.db, args["tags"]) if "tags" in args else None
     if ctx.fault("post-edit-ignores-tags"):
         tags = None

@@ -91,7 +91,15 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
         reply_id = db.execute(
             "INSERT INTO replies (post_id, parent_id, author_id, content, status, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (post_id, parent_id, ctx.user_id, args["content"], status, now, now),
+            (
+                post_id,
+                parent_id,
+                ctx.user_id,
+                content.stored_html(ctx.identity, args["content"]),
+                status,
+                now,
+                now,
+            ),
         )
         if status == "publish" and not ctx.fault("reply-notifications-not-sent"):
             events.reply_published(db, reply_id, ctx.user_id, post)
@@ -111,7 +119,7 @@ def create_reply(ctx: Ctx, post_id: int) -> Result:
 )
 def update_reply(ctx: Ctx, id: int) -> Result:
     reply, post = ctx.reply(id)
-    text = ctx.args()["content"]
+    text = content.stored_html(ctx.identity, ctx.args()["content"])
     ctx.require(ctx.can_edit(int(reply["author_id"]), int(post["space_id"])))
     if ctx.fault("reply-edit-not-saved"):  # the new content echoed, never written
         return Result({**ser.reply(ctx, reply), "content": text})
