@@ -31,23 +31,7 @@ from pathlib import Path
 from run_bench import start_reference, suite_command
 
 from pytest_jetonomy.factories import TAG_POOL
-
-CONTENT_TABLES = (
-    "spaces",
-    "members",
-    "invites",
-    "posts",
-    "replies",
-    "categories",
-    "post_tags",
-    "votes",
-    "subscriptions",
-    "bookmarks",
-    "flags",
-    "bans",
-)
-"""Tables of the reference server holding what users (and so the suite) create and can
-delete again; their row counts must be back where they were after a run."""
+from pytest_jetonomy.reference.storage import CONTENT_TABLES
 
 KEPT_BY_DESIGN = {
     "tags": "tags outside the suite's reused pool (TAG_POOL); the API cannot delete a tag",

@@ -65,6 +65,9 @@ class Baseline:
     """Signature -> the reason it is accepted."""
     requirements: dict[str, str] = field(default_factory=dict)
     """Requirement ID -> reason (the older form; a retired ID is listed as its successors)."""
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The older form's tables as written -> the requirements each accepts (a retired ID:
+    the requirements that replace it); by default each listed requirement is its own."""
     warnings: list[str] = field(default_factory=list)
     """What the summary says about the file itself (the older form, retired IDs)."""
 
@@ -138,7 +141,11 @@ class Baseline:
         out = [
             sig for sig in self.signatures if sig not in seen_set and requirement_of(sig) in ran_set
         ]
-        return out + [rid for rid in self.requirements if rid in passed_set]
+        # a table of a retired ID is needed while one of the requirements replacing it fails
+        tables = self.tables or {rid: (rid,) for rid in self.requirements}
+        return out + [
+            key for key, ids in tables.items() if ids and all(rid in passed_set for rid in ids)
+        ]
 
 
 def load_baseline(path: str, contract: Contract) -> Baseline:
@@ -166,8 +173,10 @@ def load_baseline(path: str, contract: Contract) -> Baseline:
         requirement = contract.requirements[key]
         if requirement.active:
             baseline.requirements[key] = reason.strip()
+            baseline.tables[key] = (key,)
             continue
         successors = [rid for rid in requirement.superseded_by if rid in contract.requirements]
+        baseline.tables[key] = tuple(successors)
         for rid in successors:
             baseline.requirements.setdefault(rid, f"{key} (since split): {reason.strip()}")
         baseline.warnings.append(

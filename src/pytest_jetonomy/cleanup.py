@@ -15,20 +15,24 @@ creation was answered). Three moments:
   flags are resolved and bans lifted; what went with a deleted space (its posts, replies,
   invites, members) is counted as such; what the API cannot delete is said to be kept by
   design. Then the leftover check walks every page of ``/spaces`` and ``/categories``
-  (``lists.walk``) for the run prefix in any string value of an item (:func:`carries`, never
-  one assumed field name): the summary says "nothing ... is left" only when it read every
-  page and found nothing. A :class:`CleanupReport` holds the outcome: the summary lines, the
-  line after the verdict when the target is left unclean or the cleanup could not be
-  verified (and the run's exit status then is not 0), and the JSON report's ``cleanup``.
-- **before the run** (:func:`sweep_stale`): spaces of earlier runs (another run prefix in a
-  string value, and older than ``--sweep-older-than`` by a timestamp the server echoes).
+  (``lists.walk``) for the run prefix in any string value of an item's own (:func:`carries`,
+  never one assumed field name; an object named with ``--existing`` is never deleted): the
+  summary says "nothing ... is left" only when it read every page and found nothing; a list
+  it could not read to its end (a 503, more than ``SWEEP_PAGES`` pages...) makes it say
+  "cleanup could not be verified" and name what may be left (the ledger's objects not read
+  back gone). A :class:`CleanupReport` holds the outcome: the summary lines, the line after
+  the verdict when the target is left unclean or the cleanup could not be verified (and the
+  run's exit status then is not 0), and the JSON report's ``cleanup``.
+- **before the run** (:func:`sweep_stale`): spaces of earlier runs (:func:`is_stale`:
+  another run prefix in a string value, and every timestamp the server echoes for the space
+  older than ``--sweep-older-than``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -40,7 +44,7 @@ from .client import STATS, ApiResponse, JetonomyClient
 from .failures import Blocked
 from .ledger import PATHS, Book, Entry, Ledger, client_route, kinds_text
 from .lists import items_of, walk
-from .observe import is_timestamp, leaves
+from .observe import is_timestamp
 from .routeindex import RouteIndex
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,6 +62,9 @@ AREA = "cleanup"
 """The request-count area of the cleanup's requests (``summary.requests``)."""
 
 GONE = (404, 410)
+
+EXISTING_KINDS = {"spaces": "space", "posts": "post", "replies": "reply", "category": "category"}
+"""The kind of an object named with ``--existing`` (``spaces.public=12``: a space)."""
 
 SETTLED = ("space", "category")
 """Kinds read back after each test's undo deleted them (nothing else removes them)."""
@@ -81,6 +88,9 @@ KEPT_BY_DESIGN = (
 
 SHOWN = 20
 """Leftovers listed one per line in the terminal summary (all are in the JSON report)."""
+
+MAY_BE_LEFT_SHOWN = 10
+"""Objects named in the summary's "may be left" (all are in the JSON report)."""
 
 
 class UnreadableList(AssertionError):
@@ -127,10 +137,26 @@ def _walk(admin: JetonomyClient, path: str) -> Listing:
     return Listing(items, len(walked.pages), not why, why)
 
 
+def own_values(item: Any, top: bool = True) -> Iterator[Any]:
+    """Every scalar of a listed object, nested ones included (``title.rendered``), but not
+    those of another object embedded in it (a nested object with its own ``id``: an author,
+    a last post), which may carry a run prefix the listed object itself does not."""
+    if isinstance(item, dict):
+        if not top and any(str(key).lower() == "id" for key in item):
+            return
+        for value in item.values():
+            yield from own_values(value, top=False)
+    elif isinstance(item, list):
+        for value in item:
+            yield from own_values(value, top=False)
+    else:
+        yield item
+
+
 def carries(item: dict, prefix: str) -> str | None:
     """The first string of ``item`` holding ``prefix`` (whatever field the server keeps the
-    name under), or None."""
-    for value in leaves(item).values():
+    name under: :func:`own_values`), or None."""
+    for value in own_values(item):
         if isinstance(value, str) and prefix in value:
             return value
     return None
@@ -352,6 +378,9 @@ class CleanupReport:
     """Objects carrying the prefix that the listings showed and the ledger did not hold."""
     unverified: str | None = None
     may_be_left: str | None = None
+    may_be_left_objects: list[dict[str, Any]] = field(default_factory=list)
+    """When the cleanup could not be verified: every object the ledger holds that was not
+    read back gone (kind, id, name, ``state``: ``open``, ``answered``, ``left``)."""
     refusal: str | None = None
     refused: int = 0
     stale: str | None = None
@@ -452,9 +481,14 @@ class CleanupReport:
     def alarm(self) -> str | None:
         """The line after the verdict when the target is left unclean (or not verified)."""
         if self.leftovers:
+            unverified = (
+                f", and the cleanup could not be verified ({self.unverified})"
+                if self.unverified
+                else ""
+            )
             return (
                 f"TARGET LEFT UNCLEAN: {len(self.leftovers)} object(s) of this run are still "
-                "there (listed above); the exit status is not 0"
+                f"there (listed above){unverified}; the exit status is not 0"
             )
         if self.status == "unverified":
             return f"CLEANUP NOT VERIFIED: {self.unverified}; the exit status is not 0"
@@ -483,6 +517,7 @@ class CleanupReport:
             "verified": {"lists": self.lists, "found_unrecorded": self.found},
             "unverified": self.unverified,
             "may_be_left": self.may_be_left,
+            "may_be_left_objects": self.may_be_left_objects,
             "throwaway_spaces": (
                 {"refused": self.refused, "reason": self.refusal} if self.refusal else None
             ),
@@ -575,6 +610,7 @@ class _Finisher:
             self.report.undone[entry.kind] += 1
         else:
             what = f"{method} {path} answered {response.status}{_code(response)}"
+            entry.state, entry.answer = "left", what
             self.report.leftover(entry.kind, entry.id, entry.name, what)
 
     def the_rest(self) -> None:
@@ -583,6 +619,7 @@ class _Finisher:
             if entry.kind in PATHS:
                 continue
             if entry.kind in ("flag", "ban") and entry.state in ("answered", "gone"):
+                entry.state = "gone"  # resolved or lifted during the run (a 2xx, or a 404)
                 self.report.undone[entry.kind] += 1
             elif _gone_with(self.book, entry):
                 self.report.with_container[entry.kind] += 1
@@ -594,8 +631,10 @@ class _Finisher:
                 # removed with the body that made it (the documented DELETE of that route)
                 self.undo(entry, "DELETE", entry.route.split(" ", 1)[1], entry.body)
             elif _within_left(self.book, entry):  # stays with the space left on the target
+                entry.state = "left"
                 self.report.left_within[entry.kind] += 1
             else:  # invites and joins of objects the run did not create: kept by design
+                entry.state = "kept"
                 self.report.kept[entry.kind] += 1
 
     def listings(self) -> None:
@@ -610,6 +649,10 @@ class _Finisher:
             if self.admin.get(path.format(object_id), area=AREA).status in GONE:
                 continue  # no such object on the target: nothing was added into it
             lists.append(("post" if section == "spaces" else "reply", path.format(object_id)))
+        given = {
+            (EXISTING_KINDS.get(name.partition(".")[0]), object_id)
+            for name, object_id in self.run.settings.existing.items()
+        }
         for kind, path in lists:
             try:
                 listing = _walk(self.admin, path)
@@ -627,6 +670,8 @@ class _Finisher:
                 name = carries(item, self.report.prefix)
                 if name is None or not isinstance(item.get("id"), int):
                     continue
+                if (kind, item["id"]) in given:
+                    continue  # named with --existing: the user's, never deleted
                 entry = self.book.get(kind, item["id"])
                 if entry is not None and entry.state == "left":
                     continue  # listed above already
@@ -641,20 +686,36 @@ class _Finisher:
                 self.report.found.append({"kind": kind, "id": item["id"], "name": name})
                 self.delete(kind, item["id"], name)
 
-    def may_be_left(self) -> str:
-        open_ = Counter(
-            e.kind
+    def may_be_left(self) -> list[dict[str, Any]]:
+        """What the ledger holds that was not read back gone, did not go with its space (or
+        post) and is not kept by design: what may still be on the target."""
+        return [
+            {"kind": e.kind, "id": e.id, "name": e.name, "state": e.state}
             for e in self.book.entries.values()
-            if e.state not in ("gone",)
+            if e.state not in ("gone", "kept")
+            and not (e.kind in ("flag", "ban") and e.state == "answered")
             and not _gone_with(self.book, e)
-            and e.kind not in ("invite", "membership")
+        ]
+
+
+def may_be_left_text(objects: list[dict[str, Any]]) -> str:
+    """The summary's "may be left: ..." (the first objects by kind, id and name)."""
+    if not objects:
+        return (
+            "nothing the ledger holds (every object it recorded was read back gone or "
+            "went with its space); an object whose creation answer was lost cannot be known"
         )
-        if not open_:
-            return (
-                "nothing the ledger holds (every object it recorded was read back gone or "
-                "went with its space); an object whose creation answer was lost cannot be known"
-            )
-        return f"{kinds_text(open_)} the ledger holds that were not read back gone"
+    named = []
+    for entry in objects[:MAY_BE_LEFT_SHOWN]:
+        label = entry["kind"] + (f" {entry['id']}" if entry["id"] is not None else " (no id)")
+        named.append(label + (f" {entry['name']!r}" if entry.get("name") else ""))
+    more = len(objects) - MAY_BE_LEFT_SHOWN
+    return (
+        f"{kinds_text(Counter(e['kind'] for e in objects))} the ledger holds that were not "
+        "read back gone: "
+        + ", ".join(named)
+        + (f" (+{more} more, in the JSON report)" if more > 0 else "")
+    )
 
 
 def finish(run: JetonomyRun, ledger: Ledger, stale: str | None = None) -> CleanupReport:
@@ -683,18 +744,20 @@ def finish(run: JetonomyRun, ledger: Ledger, stale: str | None = None) -> Cleanu
     if unrecorded and not report.unverified:
         report.unverified = f"{unrecorded} write(s) could not be recorded in the run's ledger"
     if report.unverified:
-        report.may_be_left = finisher.may_be_left()
+        report.may_be_left_objects = finisher.may_be_left()
+        report.may_be_left = may_be_left_text(report.may_be_left_objects)
     report.status = "left" if report.leftovers else "unverified" if report.unverified else "clean"
     report.requests = STATS.counts.get("requests", 0) - before
     return report
 
 
 # -- earlier runs ----------------------------------------------------------------------------------
-def _created_before(item: dict, cutoff: datetime) -> bool:
-    """Whether the item's earliest timestamp (the server's own, under any name) is before
-    ``cutoff``; False when it shows none."""
+def _older_than(item: dict, cutoff: datetime) -> bool:
+    """Whether every timestamp of the item (the server's own, under any name: created,
+    modified, last activity...) is before ``cutoff``; False when it shows none. The newest
+    counts: an item active since the cutoff may belong to a run going on now."""
     moments = []
-    for value in leaves(item).values():
+    for value in own_values(item):
         if not is_timestamp(value):
             continue
         try:
@@ -702,7 +765,15 @@ def _created_before(item: dict, cutoff: datetime) -> bool:
         except ValueError:
             continue
         moments.append(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
-    return bool(moments) and min(moments) < cutoff
+    return bool(moments) and max(moments) < cutoff
+
+
+def is_stale(item: dict, current_prefix: str, cutoff: datetime) -> bool:
+    """Whether a listed space was left by an earlier run: another run's prefix in a string
+    value of its own (:func:`own_values`, never one assumed field name) and every timestamp
+    it shows older than ``cutoff``."""
+    named = [v for v in own_values(item) if isinstance(v, str) and RUN_PREFIX.search(v)]
+    return bool(named) and not any(current_prefix in v for v in named) and _older_than(item, cutoff)
 
 
 def sweep_stale(
@@ -711,23 +782,18 @@ def sweep_stale(
     older_than_minutes: float,
     index: RouteIndex | None = None,
 ) -> SweepResult:
-    """Delete spaces left by earlier runs (another run prefix in a string value, created
-    long enough ago by a timestamp the server echoes), each read back.
+    """Delete spaces left by earlier runs (:func:`is_stale`), each read back.
 
     The age limit keeps a sweep from deleting the spaces of a run going on concurrently
     against the same server.
     """
     cutoff = datetime.now(timezone.utc) - timedelta(minutes=older_than_minutes)
-
-    def stale(item: dict) -> bool:
-        named = [v for v in leaves(item).values() if isinstance(v, str) and RUN_PREFIX.search(v)]
-        return (
-            bool(named)
-            and not any(current_prefix in v for v in named)
-            and _created_before(item, cutoff)
-        )
-
-    return sweep(admin, stale, kinds=(("space", "/spaces"),), index=index)
+    return sweep(
+        admin,
+        lambda item: is_stale(item, current_prefix, cutoff),
+        kinds=(("space", "/spaces"),),
+        index=index,
+    )
 
 
 def sweep(

@@ -508,7 +508,7 @@ class JetonomyClient:
                 attempts_429 += 1
                 STATS.add("unintended_429")
                 STATS.add(f"unintended_429:{self.identity}")
-                self.pacer.sleep(self.pacer.retry_delay(raw.headers))  # type: ignore[operator]
+                self.pacer.wait_for_window(self.identity, self.pacer.retry_delay(raw.headers))
                 continue
             response = ApiResponse(raw, exchange)
             response.client = self

@@ -78,6 +78,11 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     matched_after = {s for targets in renamed.values() for s in targets}
     gone = sorted(set(before) - set(after) - set(renamed))
     fixed = [s for s in gone if _reached(_requirement(s), new_status)]
+    # a requirement split since the old report failed there under its retired ID: the
+    # requirements replacing it that show the same failures (renamed) failed before too
+    was = {_requirement(t): _requirement(s) for s, targets in renamed.items() for t in targets}
+    for rid, retired in was.items():
+        old_status.setdefault(rid, old_status.get(retired, "failed"))
     failing_before = {rid for rid, s in old_status.items() if s in ("failed", "baselined")}
     failing_after = {rid for rid, s in new_status.items() if s in ("failed", "baselined")}
     new_signatures = sorted(set(after) - set(before) - matched_after)
@@ -110,8 +115,36 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
                 for rid, status in new_status.items()
                 if old_status.get(rid) in REACHED and status in ("blocked", "skipped", "not-run")
             ),
+            "statuses": _statuses(old, new, old_status, new_status, was),
         },
     }
+
+
+def _statuses(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_status: dict[str, str],
+    new_status: dict[str, str],
+    was: dict[str, str],
+) -> dict[str, dict[str, Any]]:
+    """Requirement -> its level and its status on each side (``None``: not in that report),
+    for every requirement failing on a side or whose status changed; ``old_id``: the retired
+    ID it failed under in the old report."""
+    levels = {
+        r["id"]: r.get("level") for document in (old, new) for r in document.get("requirements", [])
+    }
+    failing = ("failed", "baselined")
+    out: dict[str, dict[str, Any]] = {}
+    for rid in sorted(set(old_status) | set(new_status)):
+        before, after = old_status.get(rid), new_status.get(rid)
+        if rid in was.values() and after is None:
+            continue  # a retired ID: its failures are its successors' now
+        if before == after and before not in failing:
+            continue
+        out[rid] = {"level": levels.get(rid), "old": before, "new": after}
+        if rid in was:
+            out[rid]["old_id"] = was[rid]
+    return out
 
 
 def _reached(requirement: str, statuses: dict[str, str]) -> bool:
@@ -202,7 +235,24 @@ def lines(diff: dict[str, Any], *, limit: int | None = None) -> list[str]:
             else ""
         )
     )
+    out += _capped(
+        [
+            f"  {rid}"
+            + (f" ({entry['level']})" if entry.get("level") else "")
+            + f": {_as_status(entry['old'])}"
+            + (f" as {entry['old_id']}" if entry.get("old_id") else "")
+            + f" -> {_as_status(entry['new'])}"
+            for rid, entry in (req.get("statuses") or {}).items()
+            if entry["old"] != entry["new"]
+        ],
+        limit,
+        "requirements whose status changed",
+    )
     return out
+
+
+def _as_status(status: str | None) -> str:
+    return status or "not in the report"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -163,12 +163,14 @@ def _exchange_of(response: ApiResponse | Exchange | None) -> Exchange | None:
 
 def subject_of(response: ApiResponse | Exchange | None) -> str:
     """What a breach is about: the catalogue route and the identity (``POST
-    /spaces/{space_id}/posts as anonymous``), or the running check when no answer is shown."""
+    /spaces/{space_id}/posts as anonymous``), or the running check when no answer is shown.
+    Normalised like a breach's kind: a path outside the catalogue (``/no-such-route/
+    jtc-1a2b3c4d-7``) keeps no run prefix, token or id."""
     exchange = _exchange_of(response)
     if exchange is None:
         return "(the check)"
     route = load_contract().route_of(exchange.method, exchange.url)
-    return f"{route} as {exchange.identity}"
+    return normalise(f"{route} as {exchange.identity}")
 
 
 def breach(

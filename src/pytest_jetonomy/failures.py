@@ -157,7 +157,8 @@ class Blocked(pytest.skip.Exception):  # type: ignore[misc,name-defined]
         text = f"blocked by {by}: {step}"
         if detail:
             text += f" ({detail})"
-        super().__init__(text)
+        # the skip is reported at the check (not inside the hook that turned it into one)
+        super().__init__(text, _use_item_location=True)
 
     def to_dict(self) -> dict[str, str]:
         return {"by": self.by, "step": self.step, "detail": self.detail}

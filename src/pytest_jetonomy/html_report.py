@@ -312,6 +312,20 @@ def _release_diff(document: dict[str, Any]) -> str:
             ("no longer verified", "no_longer_verified"),
         )
     )
+    changed = "".join(
+        f"<tr><td>{_e(rid)}</td><td>{_e(entry.get('level') or '')}</td>"
+        f"<td>{_e(entry['old'] or 'not in the report')}"
+        + (f" (as {_e(entry['old_id'])})" if entry.get("old_id") else "")
+        + f"</td><td>{_e(entry['new'] or 'not in the report')}</td></tr>"
+        for rid, entry in (req.get("statuses") or {}).items()
+        if entry["old"] != entry["new"]
+    )
+    statuses = (
+        '<table class="meta spell"><tr><th>requirement</th><th>level</th><th>before</th>'
+        f"<th>after</th></tr>{changed}</table>"
+        if changed
+        else ""
+    )
     colour = "#c62828" if sig["new"] else "#2e7d32"
     return (
         "<h2>Release diff</h2><p class='muted'>Failures compared by signature (requirement, "
@@ -325,7 +339,46 @@ def _release_diff(document: dict[str, Any]) -> str:
             if sig.get("not_verified")
             else ""
         )
-        + f"</p>{table}<ul>{by_requirement}</ul>"
+        + f"</p>{table}<ul>{by_requirement}</ul>{statuses}"
+    )
+
+
+BASELINE_FORMS = {
+    "signatures": "by signature",
+    "requirements": "by requirement ID (the older form)",
+    "both": "by signature, and by requirement ID (the older form)",
+}
+
+
+def _baseline(document: dict[str, Any]) -> str:
+    """What the baseline (``--baseline``) said of the run: its warnings (the older form can
+    hide new failures), the new failures it does not accept, the entries no longer needed."""
+    gated = document.get("baseline")
+    if not gated:
+        return ""
+    warnings = "".join(
+        f'<li style="color:#ef6c00">{_e(text)}</li>' for text in gated.get("warnings") or []
+    )
+    rows = "".join(
+        f"<tr><td>{_e(entry.get('requirement') or '(no requirement)')}</td>"
+        f"<td>{_e(entry.get('level') or '')}</td><td>{_e(entry.get('kind'))}</td>"
+        f"<td>{_e(entry.get('subject'))}</td>"
+        f"<td>{'a new way of failing a listed requirement' if entry.get('listed') else ''}</td></tr>"
+        for entry in gated.get("new_failures") or []
+    )
+    new = (
+        '<table class="meta spell"><tr><th>new failure of</th><th>level</th><th>kind</th>'
+        f"<th>subject</th><th></th></tr>{rows}</table>"
+        if rows
+        else "<p>No new failure: the baseline accepts every failure of the run.</p>"
+    )
+    stale = "".join(f"<li><code>{_e(entry)}</code></li>" for entry in gated.get("stale") or [])
+    return (
+        f"<h2>Baseline</h2><p class='muted'>{_e(gated.get('path'))}: accepts failures "
+        f"{_e(BASELINE_FORMS.get(gated.get('form'), gated.get('form')))}</p>"
+        + (f"<ul>{warnings}</ul>" if warnings else "")
+        + new
+        + (f"<p>Entries no longer needed:</p><ul>{stale}</ul>" if stale else "")
     )
 
 
@@ -353,6 +406,17 @@ def _cleanup(document: dict[str, Any]) -> str:
         if rows
         else ""
     )
+    maybe = "".join(
+        f"<tr><td>{_e(e['kind'])}</td><td>{_e(e['id'])}</td><td>{_e(e.get('name') or '')}</td>"
+        f"<td>{_e(e.get('state') or '')}</td></tr>"
+        for e in cleanup.get("may_be_left_objects") or []
+    )
+    if maybe:  # the cleanup could not be verified: what the ledger holds, not read back gone
+        table += (
+            "<p>May be left (the cleanup could not be verified; not read back gone):</p>"
+            "<table><tr><th>kind</th><th>id</th><th>name</th><th>state</th></tr>"
+            f"{maybe}</table>"
+        )
     verdict = "verified clean" if cleanup.get("verified_clean") else "NOT verified clean"
     return (
         f"<h2>Cleanup: {_e(verdict)}</h2><p class='muted'>What the run created on the target "
@@ -396,6 +460,7 @@ def render(document: dict[str, Any], endpoints: list[str]) -> str:
 </table>
 {_cleanup_alarm(document)}
 {_release_diff(document)}
+{_baseline(document)}
 <h2>Requirements by area</h2>
 <p class="legend">{legend}</p>
 <div class="bars">{"".join(bars)}</div>

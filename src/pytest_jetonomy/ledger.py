@@ -409,7 +409,8 @@ class Ledger:
         refusal = {
             "reason": f"the target did not delete space {space_id} ({answer}): the run "
             "creates no more throwaway spaces",
-            "by": f"the target not deleting space {space_id} ({answer})",
+            # no id: the checks it blocks group under one cause, whichever space it was
+            "by": f"the target not deleting the run's throwaway spaces ({answer})",
         }
         with self.lock:
             if not self.flag.exists():

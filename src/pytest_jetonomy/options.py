@@ -9,6 +9,7 @@ only lives in an ini file is never lost on a worker.
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 from dataclasses import asdict, dataclass, field, replace
@@ -16,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from .masking import mask_text, register_secrets
 
 GROUP = "jetonomy"
 GROUP_DESCRIPTION = "Jetonomy REST API conformance (pytest-jetonomy)"
@@ -50,21 +53,24 @@ HELP_TARGET_URL = (
 )
 HELP_CREDENTIALS = (
     "TOML file with one table per role (admin, moderator, leader, regular, member, new_member), "
-    "each with 'username' and 'application_password'. Also ini 'jetonomy_credentials' and env "
-    "JETONOMY_CREDENTIALS. Per-role env overrides: JETONOMY_<ROLE>_USERNAME, "
-    "JETONOMY_<ROLE>_APPLICATION_PASSWORD."
+    "each with 'username' and 'application_password', and optionally 'password' (the account "
+    "password, used for the cookie login through /wp-login.php: the cookie + nonce checks, "
+    "which log in as 'member', skip without it). Also ini 'jetonomy_credentials' and env "
+    "JETONOMY_CREDENTIALS. Per-role env overrides (ROLE upper-case, e.g. NEW_MEMBER): "
+    "JETONOMY_<ROLE>_USERNAME, JETONOMY_<ROLE>_APPLICATION_PASSWORD, JETONOMY_<ROLE>_PASSWORD."
 )
 HELP_REQUEST_TIMEOUT = (
-    "Timeout in seconds applied to every request sent to the target (default: 10). Also ini "
-    "'jetonomy_request_timeout' and env JETONOMY_REQUEST_TIMEOUT."
+    "Timeout in seconds applied to every request sent to the target: greater than 0, at most "
+    "3600 (default: 10). Also ini 'jetonomy_request_timeout' and env JETONOMY_REQUEST_TIMEOUT."
 )
 HELP_REFERENCE_WINDOW = (
-    "Rate-limit window in seconds of the embedded reference server (default: 5, so a run stays "
-    "short; the reference documents 60). Ignored with --target-url."
+    "Rate-limit window in seconds of the embedded reference server: greater than 0, at most "
+    "3600 (default: 5, so a run stays short; the reference documents 60). Ignored with "
+    "--target-url."
 )
 HELP_REFERENCE_LATENCY = (
     "Delay in milliseconds the embedded reference server adds to every API request, to mimic "
-    "a PHP host (default: 0). Ignored with --target-url."
+    "a PHP host: 0 to 60000 (default: 0). Ignored with --target-url."
 )
 HELP_REFERENCE_FAULT = (
     "Switch on a fault variant of the embedded reference server (repeatable; "
@@ -83,12 +89,13 @@ HELP_REQUIREMENT = (
     "Run only the checks of this requirement ID (repeatable), e.g. --requirement JT-PAGE-004."
 )
 HELP_MAX_RPS = (
-    "Send at most this many requests per second to the target, all xdist workers together "
-    "(default: no cap)."
+    "Send at most this many requests per second to the target, all xdist workers together: a "
+    "number greater than 0 (default: no cap; 0 or less is an error, leave the option out)."
 )
 HELP_SWEEP_OLDER_THAN = (
     "Before the run, delete spaces that earlier runs of this suite left on the target and that "
-    "are older than MINUTES (default: 120; 0 disables). Younger ones may belong to a run going on."
+    "are older than MINUTES: 0 to 525600, one year (default: 120; 0 disables). Younger ones may "
+    "belong to a run going on."
 )
 HELP_READ_ONLY = (
     "Send no write to the target: only GET/HEAD/OPTIONS requests (and the cookie login) leave "
@@ -133,6 +140,13 @@ HELP_COMPARE_REPORT = (
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
 DEFAULT_REFERENCE_WINDOW = 5.0
+MAX_REQUEST_TIMEOUT = 3600.0
+MAX_REFERENCE_WINDOW = 3600.0
+MAX_REFERENCE_LATENCY_MS = 60_000
+MAX_SWEEP_OLDER_THAN = 525_600.0
+"""Bounds of the numeric options (an hour; a minute of latency; a year in minutes): a value
+beyond them is a mistake, and ``inf`` or ``1e10`` would overflow what the client and the
+clock accept."""
 
 
 @dataclass(frozen=True)
@@ -262,18 +276,24 @@ def _pick(config: pytest.Config, option: str, env: str, ini: str) -> tuple[Any, 
 
 
 def validate_target_url(url: str, source: str) -> str:
-    """Return the URL without trailing slash, or raise a one-line UsageError."""
+    """Return the URL without trailing slash, or raise a one-line UsageError.
+
+    A password in the URL (``https://ci:secret@staging...``) is registered as a secret, so
+    it is masked in every output, this function's own errors included."""
     parts = urlsplit(url)
+    if parts.password:
+        register_secrets([parts.password])
+    url_shown = mask_text(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise pytest.UsageError(
-            f"jetonomy: target URL {url!r} (from {source}) is not an http:// or https:// URL "
+            f"jetonomy: target URL {url_shown!r} (from {source}) is not an http:// or https:// URL "
             "with a host, e.g. https://example.org"
         )
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         raise pytest.UsageError(
-            f"jetonomy: target URL {url!r} (from {source}) has an invalid port"
+            f"jetonomy: target URL {url_shown!r} (from {source}) has an invalid port"
         ) from None
     return url.rstrip("/")
 
@@ -295,11 +315,29 @@ def _timeout(value: Any, source: str) -> float:
         raise pytest.UsageError(
             f"jetonomy: request timeout {value!r} (from {source}) is not a number of seconds"
         ) from None
-    if not timeout > 0:
-        raise pytest.UsageError(
-            f"jetonomy: request timeout {value!r} (from {source}) must be greater than 0"
-        )
-    return timeout
+    return _bounded(
+        timeout, f"request timeout {value!r} (from {source})", high=MAX_REQUEST_TIMEOUT, unit=" s"
+    )
+
+
+def _bounded(
+    value: float,
+    what: str,
+    *,
+    high: float | None,
+    zero: bool = False,
+    unit: str = "",
+    note: str = "",
+) -> float:
+    """``value`` if it is a finite number greater than 0 (0 or more with ``zero``) and at
+    most ``high``; otherwise a one-line UsageError saying what the option takes."""
+    low = "0 or more" if zero else "greater than 0"
+    above = value >= 0 if zero else value > 0
+    if not (math.isfinite(value) and above and (high is None or value <= high)):
+        bound = "" if high is None else f" and at most {high:g}{unit}"
+        note = f"; {note}" if note else ""
+        raise pytest.UsageError(f"jetonomy: {what} must be a number {low}{bound}{note}")
+    return value
 
 
 def resolve_settings(config: pytest.Config) -> Settings:
@@ -322,11 +360,29 @@ def resolve_settings(config: pytest.Config) -> Settings:
         DEFAULT_REQUEST_TIMEOUT if timeout_raw is None else _timeout(timeout_raw, timeout_source)
     )
     window = float(config.getoption("reference_window"))
-    if not window > 0:
-        raise pytest.UsageError("jetonomy: --reference-window must be greater than 0")
+    _bounded(window, f"--reference-window {window:g}", high=MAX_REFERENCE_WINDOW, unit=" s")
     latency = int(config.getoption("reference_latency_ms"))
-    if latency < 0:
-        raise pytest.UsageError("jetonomy: --reference-latency-ms must be 0 or more")
+    _bounded(
+        latency,
+        f"--reference-latency-ms {latency}",
+        high=MAX_REFERENCE_LATENCY_MS,
+        zero=True,
+        unit=" ms",
+    )
+    max_rps = config.getoption("max_rps")
+    if max_rps is not None:  # read where the pacer is made (plugin.py); checked here
+        _bounded(
+            float(max_rps), f"--max-rps {max_rps:g}", high=None, note="leave it out for no cap"
+        )
+    older = float(config.getoption("sweep_older_than"))
+    _bounded(
+        older,
+        f"--sweep-older-than {older:g}",
+        high=MAX_SWEEP_OLDER_THAN,
+        zero=True,
+        unit=" minutes (one year)",
+        note="0 disables the sweep",
+    )
     preview_url = config.getoption("link_preview_url")
     if preview_url is not None:
         preview_url = _link_preview_url(preview_url)

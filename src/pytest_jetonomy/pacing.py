@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,10 @@ EMBARGO_SECONDS = 2 * MAX_WAIT_SECONDS + 10
 """How long an embargo holds at most if its holder dies without lifting it. A bucket-emptying
 check can burst twice (a window rolled over) and then wait out a whole window: more than one
 MAX_WAIT_SECONDS, so the embargo must outlast that."""
+
+
+ANNOUNCE_SECONDS = 2.0
+"""Waits for a rate-limit window at least this long are announced (``Pacer.announce``)."""
 
 
 def parse_int_header(value: str | None) -> int | None:
@@ -113,6 +117,9 @@ class Pacer:
     run_prefix: str = "jetonomy"
     _token: str = field(default_factory=lambda: uuid.uuid4().hex)
     """Names this pacer (one per process) as the holder of its embargoes."""
+    announce: Callable[[str, float], None] | None = None
+    """Told (identity, seconds) when a wait for a rate-limit window of ANNOUNCE_SECONDS or
+    more begins, once per wait: the plugin says so on the terminal (``notices.py``)."""
 
     def _shared_file(self, kind: str, identity: str) -> Path | None:
         """The file every process of the run reads for ``identity`` (None: not shared)."""
@@ -169,9 +176,18 @@ class Pacer:
             if wait <= 0:
                 return
             self.stats["pacing_waits"] += 1
-            self.sleep(min(wait, MAX_WAIT_SECONDS))  # type: ignore[operator]
+            self.wait_for_window(identity, min(wait, MAX_WAIT_SECONDS))
             if self._embargo_wait(identity) > 0:
                 self.stats["embargo_began_while_pacing"] += 1
+
+    def wait_for_window(self, identity: str, seconds: float) -> None:
+        """Sleep until ``identity``'s rate-limit window resets, saying so when it is long."""
+        if seconds >= ANNOUNCE_SECONDS and self.announce is not None:
+            try:
+                self.announce(identity, seconds)
+            except Exception:  # noqa: BLE001 - a notice never stops the run
+                self.stats["announce_errors"] += 1
+        self.sleep(seconds)  # type: ignore[operator]
 
     def _hold_while_embargoed(self, identity: str) -> None:
         held = self._embargo_wait(identity)

@@ -25,12 +25,16 @@ from .credentials import CredentialsError, load_credentials
 from .failures import Blocked, CheckFailed
 from .gate import CompareError, check_baseline, compare_with, load_report
 from .ledger import Ledger
+from .masking import mask_text
+from .notices import announcer, install_notices
 from .options import Settings, add_options, resolve_settings
+from .outputs import check_output_paths, write_output
 from .pacing import Pacer
 from .preflight import Preflight, preflight
 from .report import RunInfo, build_document, now, summary_lines, write_json
 from .results import NOT_CERTIFIED, ResultBook, divergences, verdict
 from .run import RUN_KEY, JetonomyRun
+from .suite import point_at_suite
 
 # The fixtures module is a plugin of its own, so that every fixture in it is registered,
 # the autouse ones included (a star import would skip their underscored names).
@@ -60,6 +64,12 @@ RATELIMIT_GROUP_HELP = (
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # the suite from any directory, with an editable or a wheel install (suite.py)
+    point_at_suite(config)
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -96,8 +106,12 @@ def pytest_configure(config: pytest.Config) -> None:
             config.stash[COMPARE_KEY] = load_report(compare_path)
         except CompareError as exc:
             raise pytest.UsageError(f"jetonomy: --compare-report: {exc}") from None
+    if not _is_worker(config) and not config.getoption("help", False):
+        # an output path that cannot be written stops the run now, not after it ran
+        check_output_paths(config)
     if not _is_worker(config):
         config.pluginmanager.register(ReportCollector(config), "jetonomy-report")
+        install_notices(config)  # long rate-limit waits, shown on the terminal
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "jetonomy-xdist")
 
@@ -159,7 +173,11 @@ def _pacer(config: pytest.Config) -> Pacer:
     workers gets 1/N of it."""
     workers = _workers(config)
     max_rps = config.getoption("max_rps")
-    return Pacer(reserve=workers + 1, max_rps=max_rps / workers if max_rps else None)
+    return Pacer(
+        reserve=workers + 1,
+        max_rps=max_rps / workers if max_rps else None,
+        announce=announcer(config),  # long waits shown on the terminal (notices.py)
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -196,7 +214,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             problem = probe(settings.target_url, settings.request_timeout)
             if problem is not None:
                 raise pytest.UsageError(
-                    f"jetonomy: cannot reach the target {settings.target_url} "
+                    f"jetonomy: cannot reach the target {mask_text(settings.target_url)} "
                     f"(from {settings.target_source}): {problem}"
                 )
         config.stash[SETTINGS_KEY] = settings
@@ -254,7 +272,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         return []
     settings = run.settings
     if settings.embedded:
-        target = f"target: embedded reference server at {settings.target_url}"
+        target = f"target: embedded reference server at {mask_text(settings.target_url)}"
         target += f" (rate-limit window {settings.reference_window:g} s"
         if settings.reference_latency_ms:
             target += f", latency {settings.reference_latency_ms} ms"
@@ -264,7 +282,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             target += f", FAULTS: {', '.join(settings.reference_faults)}"
         target += ")"
     else:
-        target = f"target: {settings.target_url} (from {settings.target_source})"
+        target = f"target: {mask_text(settings.target_url)} (from {settings.target_source})"
     roles = ", ".join(run.credentials) or "none"
     mode = []
     if settings.read_only:
@@ -367,7 +385,9 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
         outcome = yield
         item.stash.setdefault(ADAPTED_KEY, {})["setup"] = adaptations.take(adapted)
         item.stash.setdefault(SPELLINGS_KEY, {})["setup"] = spellings.take(noted)
-        _typed(outcome, setup=True)
+        # a failed setup blocks a conformance check (a precondition of its verdict); any
+        # other test (a project's own, a self-test) fails or errors as pytest has it
+        _typed(outcome, setup=bool(_requirements.of_item(item)))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -507,7 +527,7 @@ def _finish_report(session: pytest.Session) -> None:
         new_failures=gated.signatures if gated else None,
     )
     info = RunInfo(
-        target=settings.target_url or "",
+        target=mask_text(settings.target_url or ""),
         target_source=settings.target_source,
         embedded=settings.embedded,
         started_at=config.stash[STARTED_KEY],
@@ -538,21 +558,38 @@ def _finish_report(session: pytest.Session) -> None:
         state["lines"][-1:-1] = cleaned.lines()
         state["lines"] += [cleaned.alarm()] if cleaned.alarm() else []
         document["cleanup"] = cleaned.to_dict()
+    # each output on its own: one that cannot be written is named in one line, and the
+    # verdict, the other outputs and a non-zero exit status remain (outputs.py)
+    unwritten: list[str] = []
     if config.getoption("conformance_report"):
-        write_json(config.getoption("conformance_report"), document)
+        path = config.getoption("conformance_report")
+        _, problem = write_output("--conformance-report", path, lambda: write_json(path, document))
+        unwritten += [problem] if problem else []
     if config.getoption("conformance_html"):
         from .html_report import write_html
 
-        write_html(
-            config.getoption("conformance_html"), document, [e.label for e in contract.endpoints]
+        path = config.getoption("conformance_html")
+        endpoints = [e.label for e in contract.endpoints]
+        _, problem = write_output(
+            "--conformance-html", path, lambda: write_html(path, document, endpoints)
         )
+        unwritten += [problem] if problem else []
     if config.getoption("write_baseline"):
         causes = merge_causes(divergences(results), divergences(results, known=True))
         path = config.getoption("write_baseline")
-        count = write_baseline(path, causes, info.target, baseline)
-        state["lines"].append(
-            f"baseline with {count} signature(s) of {len(causes)} cause(s) written to {path}"
+        count, problem = write_output(
+            "--write-baseline",
+            path,
+            lambda: write_baseline(path, causes, info.target, baseline),
         )
+        if problem:
+            unwritten.append(problem)
+        else:
+            state["lines"].append(
+                f"baseline with {count} signature(s) of {len(causes)} cause(s) written to {path}"
+            )
+    state["lines"] += unwritten
+    state["unwritten"] = bool(unwritten)
     # exit status: 0 when conformant after the baseline, 1 otherwise; a read-only run (which
     # never certifies) exits 0 when none of the checks it could run failed
     if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -568,6 +605,7 @@ def _finish_report(session: pytest.Session) -> None:
         or state.get("other_failures")
         or (stale and config.getoption("strict_baseline"))
         or state.get("new_in_diff")
+        or state.get("unwritten")
     )
     session.exitstatus = pytest.ExitCode.TESTS_FAILED if failing else pytest.ExitCode.OK
 

@@ -53,7 +53,8 @@ def test_no_published_id_changes_meaning() -> None:
     changed = [r["id"] for r in _catalogue() if r["id"] in lock and lock[r["id"]] != _digest(r)]
     assert not changed, (
         f"requirements whose level, area or title changed: {changed}; a changed promise gets "
-        "a new ID (the old one stays, marked in its title as superseded)"
+        "a new ID (the old one stays, with 'superseded_by' naming the IDs it was split into, "
+        "in schemas/requirements.json)"
     )
 
 

@@ -15,46 +15,21 @@ verifies every requirement (``tests/suite/test_conformant_server.py``).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from pytest_jetonomy.contract import conformance_dir
 from pytest_jetonomy.reference.faults import catalogue
+
+from ..suite_process import run_suite
 
 
 def run_whole_suite(tmp_path: Path, fault: str) -> tuple[str, dict[str, Any]]:
     """The terminal output and the JSON report of the whole suite against the embedded
     reference server with ``fault`` switched on."""
-    report = tmp_path / "report.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(conformance_dir()),
-            "-n",
-            "2",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            f"--reference-fault={fault}",
-            f"--conformance-report={report}",
-            "-q",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = result.stdout + result.stderr
-    assert "INTERNALERROR" not in output, output[-4000:]
-    assert result.returncode == 1, f"exit code {result.returncode}\n{output[-4000:]}"
-    assert report.exists(), output[-4000:]
-    return result.stdout, json.loads(report.read_text())
+    run = run_suite(tmp_path, f"--reference-fault={fault}", report=tmp_path / "report.json")
+    assert run.returncode == 1, f"exit code {run.returncode}\n{run.output[-4000:]}"
+    assert run.report is not None
+    return run.stdout, run.report
 
 
 def by_status(document: dict[str, Any]) -> dict[str, set[str]]:

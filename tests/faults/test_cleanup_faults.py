@@ -3,10 +3,10 @@ claims a clean target it did not verify.
 
 A reference server is started in the alt dialect (its answers spell a space's name ``Name``,
 not ``name``) on a database file the test can count, as ``bench/leftovers.py`` does: the
-rows of every content table before and after a run of a selection large enough to create
-throwaway spaces (``test_spaces.py``: fresh spaces, factories, the checks' own creations),
-the conformance world and the pagination lists (``test_pagination.py``), flags and bans
-(``test_moderation.py``). With each fault of ``reference/faults/cleanup.py``, and without:
+rows of every content table (``reference.storage.CONTENT_TABLES``) before and after a run
+of a selection large enough to create throwaway spaces (``test_spaces.py``: fresh spaces,
+factories, the checks' own creations), the conformance world and the pagination lists
+(``test_pagination.py``), flags and bans (``test_moderation.py``). With each fault of ``reference/faults/cleanup.py``, and without:
 
 - fault-free: every table is back where it was, and the summary says nothing is left;
 - ``space-delete-needs-mode`` (409 unless ``mode=delete``, which the route index describes):
@@ -20,11 +20,8 @@ the conformance world and the pagination lists (``test_pagination.py``), flags a
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -34,25 +31,12 @@ from pytest_jetonomy.credentials import write_credentials_toml
 from pytest_jetonomy.factories import TAG_POOL
 from pytest_jetonomy.reference.config import ReferenceConfig
 from pytest_jetonomy.reference.server import ReferenceServer
+from pytest_jetonomy.reference.storage import CONTENT_TABLES
+
+from ..suite_process import run_suite
 
 SELECTION = ("test_spaces.py", "test_pagination.py", "test_moderation.py")
 """Throwaway spaces, the world, the pagination lists, flags and bans."""
-
-CONTENT_TABLES = (
-    "spaces",
-    "members",
-    "invites",
-    "posts",
-    "replies",
-    "categories",
-    "post_tags",
-    "votes",
-    "subscriptions",
-    "bookmarks",
-    "flags",
-    "bans",
-)
-"""The content tables of ``bench/leftovers.py``: what users create and can delete again."""
 
 IN_SPACES = ("members", "invites")
 """Tables whose rows stay with a space that stays (they name it: ``space_id``)."""
@@ -88,39 +72,23 @@ def _run(tmp_path: Path, fault: str | None) -> tuple[int, str, dict, dict, dict]
         faults=frozenset({fault} if fault else ()),
         dialect="alt",
     )
-    report = tmp_path / "report.json"
     with ReferenceServer(config) as server:
         credentials = tmp_path / "credentials.toml"
         write_credentials_toml(credentials, server.provision())
         before = _rows(db)
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                *(str(conformance_dir() / name) for name in SELECTION),
-                "-n",
-                "2",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "no:randomly",
-                f"--target-url={server.url}",
-                f"--credentials={credentials}",
-                "--sweep-older-than=0",
-                f"--conformance-report={report}",
-                "-q",
-            ],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=600,
+        run = run_suite(
+            tmp_path,
+            f"--target-url={server.url}",
+            f"--credentials={credentials}",
+            "--sweep-older-than=0",
+            f"--conformance-html={tmp_path / 'report.html'}",
+            paths=[str(conformance_dir() / name) for name in SELECTION],
+            report=tmp_path / "report.json",
         )
         after = _rows(db)
-    output = result.stdout + result.stderr
-    assert "INTERNALERROR" not in output and "Traceback" not in output, output[-4000:]
-    assert report.exists(), output[-4000:]
-    return result.returncode, output, json.loads(report.read_text()), before, after
+    assert "Traceback" not in run.output, run.output[-4000:]
+    assert run.report is not None
+    return run.returncode, run.output, run.report, before, after
 
 
 def _grown(before: dict, after: dict) -> dict[str, int]:
@@ -203,4 +171,8 @@ def test_every_leftover_is_listed_and_the_target_never_called_clean(tmp_path: Pa
     verdict = next(i for i, line in enumerate(summary) if line.startswith(("CONFORMANT", "NOT ")))
     assert summary.index(alarm[0]) > verdict
     assert cleanup["alarm"] == alarm[0]
+    html = (tmp_path / "report.html").read_text()
+    assert f"<p class='alarm'><b>{alarm[0]}</b></p>" in html  # at the top of the page
+    assert "Cleanup: NOT verified clean" in html
+    assert all(f"<td>{e['id']}</td>" in html for e in cleanup["leftovers"])
     assert code != 0, output[-4000:]

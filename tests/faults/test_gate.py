@@ -84,6 +84,7 @@ def test_a_baseline_of_a_wrong_code_does_not_hide_a_bypass(
         selection,
         files_by_requirement,
         f"--baseline={baseline}",
+        f"--compare-report={pytester.path / 'code.json'}",
         report_name="bypass.json",
     )
     assert bypassed.ret == pytest.ExitCode.TESTS_FAILED
@@ -99,6 +100,25 @@ def test_a_baseline_of_a_wrong_code_does_not_hide_a_bypass(
             f"{len(new)} new failure(s) not in the baseline",
         ]
     )
+
+    # the same run compared with the first one's report (--compare-report): the bypass is
+    # new; the wrong codes, not verified on endpoints that now serve anonymous callers, are
+    # never taken for fixed
+    bypassed.stdout.fnmatch_lines(
+        [
+            "release diff against the earlier report: NEW FAILURES",
+            "    NEW   JT-AUTH-026: status 200 where 401 on GET /* as anonymous",
+            "    JT-AUTH-026 (MUST): passed -> failed",
+        ]
+    )
+    compared = document["diff"]
+    assert BOOKMARKS_BYPASS in {breach["signature"] for breach in compared["signatures"]["new"]}
+    assert compared["signatures"]["fixed"] == []
+    assert compared["requirements"]["statuses"]["JT-AUTH-026"] == {
+        "level": "MUST",
+        "old": "passed",
+        "new": "failed",
+    }
 
     # 4. the release diff of the two reports lists the bypass as new (exit 1)
     diff_path = tmp_path / "diff.json"

@@ -15,47 +15,28 @@ with a whole run of the suite (two workers, in a subprocess):
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-from pytest_jetonomy.contract import conformance_dir, load_contract
+from pytest_jetonomy.contract import load_contract
 from pytest_jetonomy.reference.faults import catalogue
+
+from ..suite_process import run_suite
 
 VERIFIED_SHARE = 0.9
 """The share of the fault-free server's verified requirements a run must still verify."""
 
 
 def _whole_run(tmp_path: Path, fault: str) -> tuple[str, dict]:
-    report = tmp_path / "report.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(conformance_dir()),
-            "-n",
-            "2",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            f"--reference-fault={fault}",
-            f"--conformance-report={report}",
-            f"--conformance-html={tmp_path / 'report.html'}",
-            "-q",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    run = run_suite(
+        tmp_path,
+        f"--reference-fault={fault}",
+        f"--conformance-html={tmp_path / 'report.html'}",
+        report=tmp_path / "report.json",
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output[-4000:]  # completed, NOT CONFORMANT
-    assert "INTERNALERROR" not in output and "Traceback" not in output, output[-4000:]
-    assert report.exists(), output[-4000:]
-    return output, json.loads(report.read_text())
+    assert run.returncode == 1, run.output[-4000:]  # completed, NOT CONFORMANT
+    assert "Traceback" not in run.output, run.output[-4000:]
+    assert run.report is not None
+    return run.output, run.report
 
 
 def _failed(document: dict) -> dict[str, dict]:

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from pytest_jetonomy import expect
 from pytest_jetonomy.baseline import (
     LEGACY_WARNING,
     PLACEHOLDER,
@@ -19,8 +20,11 @@ from pytest_jetonomy.baseline import (
     toml_string,
     write_baseline,
 )
+from pytest_jetonomy.client import Exchange
 from pytest_jetonomy.contract import load_contract
 from pytest_jetonomy.failures import Breach, normalise
+
+from .inner import failing_checks, run_inner, run_reported
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,6 +112,17 @@ def test_a_split_requirement_of_the_older_form_accepts_its_successors(tmp_path) 
     assert baseline.accepts([_breach("JT-AUTH-027", "GET /bookmarks as anonymous", CODE)])
 
 
+def test_a_split_requirement_of_the_older_form_is_needed_while_a_successor_fails(
+    tmp_path,
+) -> None:
+    baseline = _load(tmp_path, '[JT-AUTH-001]\nreason = "codes differ"\n')
+    ran = ["JT-AUTH-026", "JT-AUTH-027"]
+    # the refusal holds and its code is still wrong: the table is still needed
+    assert baseline.stale([], ran=ran, passed=["JT-AUTH-026"]) == []
+    # both requirements replacing it pass: the table (as written) is no longer needed
+    assert baseline.stale([], ran=ran, passed=ran) == ["JT-AUTH-001"]
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -159,36 +174,9 @@ def test_toml_strings_hold_any_text() -> None:
 
 
 # -- inner sessions ---------------------------------------------------------------------------
-CHECKS = """
-import pytest
-from pytest_jetonomy import expect
-
-@pytest.mark.requirement("JT-PAGE-001")
-def test_passes(jetonomy_admin):
-    expect.status(jetonomy_admin.get("/spaces"), 200, subject=True)
-
-@pytest.mark.requirement("JT-PAGE-008")
-def test_status(jetonomy_admin):
-    expect.status(jetonomy_admin.get("/spaces"), STATUS)
-
-@pytest.mark.requirement("JT-ERR-003")
-def test_code(jetonomy_admin):
-    expect.error(jetonomy_admin.get("/posts/987654321"), 404, "jetonomy_gone")
-"""
-
-
-def _checks(status: int = 418) -> str:
-    return CHECKS.replace("STATUS", str(status))
-
-
-def _run(pytester: pytest.Pytester, *args: str, checks: str) -> pytest.RunResult:
-    pytester.makepyfile(test_checks=checks)
-    return pytester.runpytest("-p", "no:randomly", *args)
-
-
 def test_write_baseline_then_gate_by_signature(pytester: pytest.Pytester, tmp_path) -> None:
     written = tmp_path / "baseline.toml"
-    result = _run(pytester, f"--write-baseline={written}", checks=_checks())
+    result = run_inner(pytester, f"--write-baseline={written}", checks=failing_checks())
     result.stdout.fnmatch_lines(["baseline with 2 signature(s) of 2 cause(s) written to *"])
     text = written.read_text()
     assert text.count("[[known]]") == 2 and PLACEHOLDER in text
@@ -199,13 +187,13 @@ def test_write_baseline_then_gate_by_signature(pytester: pytest.Pytester, tmp_pa
     )
     # the same failures: accepted (and nothing stale)
     report = tmp_path / "gated.json"
-    result = _run(
+    result = run_inner(
         pytester,
         f"--baseline={written}",
         f"--conformance-report={report}",
         "-n",
         "2",
-        checks=_checks(),
+        checks=failing_checks(),
     )
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-3000:]
     document = json.loads(report.read_text())
@@ -215,8 +203,11 @@ def test_write_baseline_then_gate_by_signature(pytester: pytest.Pytester, tmp_pa
     assert statuses["JT-PAGE-008"] == statuses["JT-ERR-003"] == "baselined"
     # the same requirement failing another way is a new failure, named as such
     report = tmp_path / "new.json"
-    result = _run(
-        pytester, f"--baseline={written}", f"--conformance-report={report}", checks=_checks(419)
+    result = run_inner(
+        pytester,
+        f"--baseline={written}",
+        f"--conformance-report={report}",
+        checks=failing_checks(419),
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
@@ -239,7 +230,9 @@ def test_write_baseline_then_gate_by_signature(pytester: pytest.Pytester, tmp_pa
     ]
     assert evidence["baseline"] is None
     # a stale entry fails the run under --strict-baseline
-    result = _run(pytester, f"--baseline={written}", "--strict-baseline", checks=_checks(200))
+    result = run_inner(
+        pytester, f"--baseline={written}", "--strict-baseline", checks=failing_checks(200)
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["baseline entry no longer needed: JT-PAGE-008 | *"])
 
@@ -249,9 +242,19 @@ def test_older_baseline_warns_that_it_can_hide_new_failures(
 ) -> None:
     baseline = tmp_path / "old.toml"
     baseline.write_text('[JT-PAGE-008]\nreason = "known"\n[JT-ERR-003]\nreason = "known"\n')
-    result = _run(pytester, f"--baseline={baseline}", checks=_checks(419))
+    # whatever JT-PAGE-008's failure is (the known one was another status), it is accepted
+    result, document, page = run_reported(
+        pytester, tmp_path, "old", f"--baseline={baseline}", checks=failing_checks(419)
+    )
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines([f"baseline warning: {LEGACY_WARNING}"])
+    assert document["baseline"]["form"] == "requirements"
+    assert document["baseline"]["warnings"] == [LEGACY_WARNING]
+    assert document["baseline"]["new_failures"] == []
+    statuses = {r["id"]: r["status"] for r in document["requirements"]}
+    assert statuses["JT-PAGE-008"] == statuses["JT-ERR-003"] == "baselined"
+    assert "<h2>Baseline</h2>" in page and "by requirement ID (the older form)" in page
+    assert "it also accepts a new, graver way of failing a listed requirement" in page
 
 
 SOFT = """
@@ -282,7 +285,7 @@ def test_stops_at_the_first(jetonomy_admin):
 
 def test_soft_assertions_report_every_breach(pytester: pytest.Pytester, tmp_path) -> None:
     report = tmp_path / "soft.json"
-    _run(pytester, f"--conformance-report={report}", checks=SOFT)
+    run_inner(pytester, f"--conformance-report={report}", checks=SOFT)
     document = json.loads(report.read_text())
     by_id = {r["id"]: r for r in document["requirements"]}
     # a wrong code fails the code requirement only: the refusal was judged and kept
@@ -339,3 +342,14 @@ def test_signatures_keep_what_says_what_broke() -> None:
     assert normalise("HTTP 404 answering 400 or 401 or 403 or 404 or 405") == (
         "HTTP 404 answering 400 or 401 or 403 or 404 or 405"
     )
+
+
+def test_subjects_outside_the_catalogue_are_normalised_too() -> None:
+    def subject(path: str) -> str:
+        url = f"http://127.0.0.1:8080/wp-json/jetonomy/v1{path}"
+        return expect.subject_of(Exchange("admin", "GET", url, {}, None))
+
+    assert subject("/no-such-route/jtc-1a2b3c4d-7") == "GET /no-such-route/{run} as admin"
+    assert subject("/no-such-route/jtc-99aa88bb-12") == "GET /no-such-route/{run} as admin"
+    assert subject("/x/e3b0c44298fc1c149afbf4c8996fb924") == "GET /x/{token} as admin"
+    assert subject("/spaces/12/posts") == "GET /spaces/{space_id}/posts as admin"

@@ -7,13 +7,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_jetonomy.adaptations import deletion_adaptation, deletions
-from pytest_jetonomy.cleanup import leftovers
+from pytest_jetonomy.cleanup import carries, is_stale, leftovers
 from pytest_jetonomy.client import JetonomyClient
 from pytest_jetonomy.credentials import load_credentials, write_credentials_toml
 from pytest_jetonomy.ledger import fold
@@ -104,24 +106,35 @@ def test_stale_spaces_of_earlier_runs_are_swept(reference_server, pytester) -> N
     assert admin.get(f"/spaces/{stale.json()['id']}").status == 404
 
 
-class FailingList:
-    """WSGI middleware: answers 500 (an HTML error page) to ``GET <path>``."""
+API = "/wp-json/jetonomy/v1"
 
-    def __init__(self, app: Any, path: str) -> None:
+
+class Failing:
+    """WSGI middleware: answers ``status`` with an HTML error page to the requests whose
+    method and path below the API root ``fails`` selects; the others reach the server."""
+
+    def __init__(self, app: Any, status: str, fails: Callable[[str, str], bool]) -> None:
         self.app = app
-        self.path = path
+        self.status = status
+        self.fails = fails
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
-        if environ["REQUEST_METHOD"] == "GET" and environ.get("PATH_INFO") == self.path:
-            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(API) and self.fails(environ["REQUEST_METHOD"], path[len(API) :]):
+            start_response(self.status, [("Content-Type", "text/html"), ("Retry-After", "1")])
             return [b"<p>There has been a critical error on this website.</p>"]
         return self.app(environ, start_response)
 
 
-def test_an_unreadable_listing_is_never_called_clean(pytester, tmp_path: Path) -> None:
-    """The leftover check cannot read /categories: the summary says the cleanup could not be
-    verified and what may be left, never that nothing is left, and the exit status is not 0
-    although every test passed."""
+def _run_failing(
+    pytester: pytest.Pytester,
+    tmp_path: Path,
+    status: str,
+    fails: Callable[[str, str], bool],
+    test: str,
+) -> pytest.RunResult:
+    """Run ``test`` (no requirement: the cleanup alone sets the exit status) against a
+    reference server whose answers ``fails`` selects are ``status``."""
     server = ReferenceServer(
         ReferenceConfig(db_path=str(tmp_path / "db.sqlite3"), rate_window_seconds=2.0)
     )
@@ -129,11 +142,8 @@ def test_an_unreadable_listing_is_never_called_clean(pytester, tmp_path: Path) -
     try:
         credentials = tmp_path / "credentials.toml"
         write_credentials_toml(credentials, server.provision())
-        server._server.app = FailingList(  # type: ignore[union-attr]
-            server._server.app,  # type: ignore[union-attr]
-            "/wp-json/jetonomy/v1/categories",
-        )
-        pytester.makepyfile("def test_one(jetonomy_space_factory): jetonomy_space_factory()")
+        server._server.app = Failing(server._server.app, status, fails)  # type: ignore[union-attr]
+        pytester.makepyfile(test)
         result = pytester.runpytest(
             "-p",
             "no:cacheprovider",
@@ -143,6 +153,20 @@ def test_an_unreadable_listing_is_never_called_clean(pytester, tmp_path: Path) -
         )
     finally:
         server.stop()
+    return result
+
+
+def test_an_unreadable_listing_is_never_called_clean(pytester, tmp_path: Path) -> None:
+    """The leftover check cannot read /categories: the summary says the cleanup could not be
+    verified and what may be left, never that nothing is left, and the exit status is not 0
+    although every test passed."""
+    result = _run_failing(
+        pytester,
+        tmp_path,
+        "500 Internal Server Error",
+        lambda method, path: method == "GET" and path == "/categories",
+        "def test_one(jetonomy_space_factory): jetonomy_space_factory()",
+    )
     output = result.stdout.str()
     result.assert_outcomes(passed=1)
     assert re.search(
@@ -153,6 +177,79 @@ def test_an_unreadable_listing_is_never_called_clean(pytester, tmp_path: Path) -
     assert re.search(r"^CLEANUP NOT VERIFIED: could not read /categories", output, re.M), output
     assert "nothing carrying" not in output
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_target_answering_503_names_what_may_be_left(pytester, tmp_path: Path) -> None:
+    """The target answers 503 to the cleanup's walk of /spaces and to every DELETE of a
+    space (issue 12): the summary says the cleanup could not be verified and names what may
+    be left (the ledger's spaces not read back gone: the run-wide seeded space and the
+    test's own, by id and name), never that the target is clean, and the exit status is
+    not 0 although every test passed."""
+    result = _run_failing(
+        pytester,
+        tmp_path,
+        "503 Service Unavailable",
+        lambda method, path: (
+            (method, path) == ("GET", "/spaces")
+            or (method == "DELETE" and re.fullmatch(r"/spaces/\d+", path) is not None)
+        ),
+        "def test_one(jetonomy_seeded_space, jetonomy_space_factory):\n"
+        "    jetonomy_space_factory()\n",
+    )
+    output = result.stdout.str()
+    result.assert_outcomes(passed=1)
+    prefix = re.search(r"run prefix (jtc-[0-9a-f]{8})", output).group(1)
+    left = re.findall(r"^cleanup: LEFT space (\d+) '([^']*)': DELETE answered 503", output, re.M)
+    assert len(left) == 2 and all(name.startswith(prefix) for _, name in left), output
+    named = ", ".join(f"space {space} {name!r}" for space, name in left)
+    assert re.search(
+        r"^cleanup could not be verified: could not read /spaces: GET /spaces answering 503; "
+        rf"may be left: 2 spaces the ledger holds that were not read back gone: {re.escape(named)}$",
+        output,
+        re.M,
+    ), output
+    assert "nothing carrying" not in output
+    assert re.search(
+        r"^TARGET LEFT UNCLEAN: 2 object\(s\) of this run are still there \(listed above\), "
+        r"and the cleanup could not be verified \(could not read /spaces: GET /spaces "
+        r"answering 503\); the exit status is not 0$",
+        output,
+        re.M,
+    ), output
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_space_of_an_earlier_run_is_known_by_its_own_values_and_age() -> None:
+    """The stale-run sweep: another run's prefix in any string value of the space's own
+    (nested ones too, not those of an object embedded in it), and every timestamp it shows
+    older than the limit (the newest counts: a space active since may be a concurrent run's)."""
+    cutoff = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    old, new = "2025-06-01T10:00:00Z", "2026-03-01 10:00:00"
+    this_run = "jtc-11111111"
+    earlier = "jtc-0badc0de-world-public-1 Devolved website"
+    # any field name, and a nested value of its own (title.rendered)
+    assert is_stale({"id": 1, "Name": earlier, "CreatedAt": old}, this_run, cutoff)
+    assert is_stale({"id": 1, "title": {"rendered": earlier}, "date": old}, this_run, cutoff)
+    # active since the limit: kept
+    kept = {"id": 1, "name": earlier, "created_at": old, "last_activity": new}
+    assert not is_stale(kept, this_run, cutoff)
+    # created since the limit, embedding an author registered long ago: kept
+    kept = {"id": 1, "name": earlier, "created_at": new, "owner": {"id": 5, "registered": old}}
+    assert not is_stale(kept, this_run, cutoff)
+    # a user's space whose embedded last post an earlier run wrote: not a space of that run
+    users = {
+        "id": 1,
+        "name": "Team news",
+        "created_at": old,
+        "last_post": {"id": 9, "title": earlier},
+    }
+    assert not is_stale(users, this_run, cutoff)
+    assert carries(users, "jtc-0badc0de") is None
+    # this run's own, and a space showing no timestamp: kept
+    assert not is_stale(
+        {"id": 1, "name": f"{this_run}-world-1", "created_at": old}, this_run, cutoff
+    )
+    assert not is_stale({"id": 1, "name": earlier}, this_run, cutoff)
 
 
 def test_the_deletion_the_route_index_describes() -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from pytest_jetonomy.diff import FORMAT, compare, lines, main
 
+from .inner import failing_checks, run_reported
+
 
 def _breach(rid: str, subject: str, kind: str) -> dict[str, Any]:
     return {
@@ -146,49 +148,44 @@ def test_cli_prints_writes_and_exits_1_on_a_new_failure(tmp_path, capsys) -> Non
     assert "not a pytest-jetonomy JSON report" in capsys.readouterr().err
 
 
-CHECKS = """
-import pytest
-from pytest_jetonomy import expect
-
-@pytest.mark.requirement("JT-PAGE-001")
-def test_passes(jetonomy_admin):
-    expect.status(jetonomy_admin.get("/spaces"), 200, subject=True)
-
-@pytest.mark.requirement("JT-PAGE-008")
-def test_status(jetonomy_admin):
-    expect.status(jetonomy_admin.get("/spaces"), STATUS)
-"""
-
-
 def test_compare_report_at_the_end_of_a_run(pytester: pytest.Pytester, tmp_path) -> None:
-    old, new, html = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "new.html"
-    pytester.makepyfile(test_checks=CHECKS.replace("STATUS", "200"))
-    pytester.runpytest("-p", "no:randomly", f"--conformance-report={old}")
-    pytester.makepyfile(test_checks=CHECKS.replace("STATUS", "418"))
-    result = pytester.runpytest(
-        "-p",
-        "no:randomly",
-        f"--compare-report={old}",
-        f"--conformance-report={new}",
-        f"--conformance-html={html}",
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    # before: JT-ERR-003 fails (a wrong code); after: the same, and JT-PAGE-008 fails too
+    run_reported(pytester, tmp_path, "old", checks=failing_checks(200))
+    result, document, page = run_reported(
+        pytester, tmp_path, "new", f"--compare-report={old}", checks=failing_checks(418)
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
         [
             "release diff against the earlier report: NEW FAILURES",
-            "  failures by signature: 1 new, 0 fixed, 0 unchanged",
+            "  before: NOT CONFORMANT (http://127.0.0.1:*)",
+            "  after:  NOT CONFORMANT (http://127.0.0.1:*)",
+            "  failures by signature: 1 new, 0 fixed, 1 unchanged",
             "    NEW   JT-PAGE-008: status 200 where 418 on GET /spaces as admin",
-            "  requirements: 1 newly failing (JT-PAGE-008), 0 fixed, 0 still failing",
+            "  requirements: 1 newly failing (JT-PAGE-008), 0 fixed, 1 still failing",
+            "    JT-PAGE-008 (MUST): passed -> failed",
         ]
     )
-    document = json.loads(new.read_text())
-    assert document["diff"]["format"] == FORMAT
-    assert document["diff"]["requirements"]["new_failures"] == ["JT-PAGE-008"]
-    assert "<h2>Release diff</h2>" in html.read_text()
+    diff = document["diff"]
+    assert diff["format"] == FORMAT
+    assert diff["requirements"]["new_failures"] == ["JT-PAGE-008"]
+    assert diff["requirements"]["still_failing"] == ["JT-ERR-003"]
+    assert diff["signatures"]["unchanged"] == [
+        "JT-ERR-003 | GET /posts/{id} as admin | code jetonomy_not_found where jetonomy_gone"
+    ]
+    assert diff["requirements"]["statuses"] == {
+        "JT-ERR-003": {"level": "MUST", "old": "failed", "new": "failed"},
+        "JT-PAGE-008": {"level": "MUST", "old": "passed", "new": "failed"},
+    }
+    assert diff["new"]["line"] == document["verdict"]["line"]
+    assert diff["old"]["verdict"] == json.loads(old.read_text())["verdict"]["label"]
+    assert "<h2>Release diff</h2>" in page
+    assert "<td>JT-PAGE-008</td><td>MUST</td><td>passed</td><td>failed</td>" in page
     # the same diff from the command line, with the new report as HTML
-    page = tmp_path / "diff.html"
-    assert main(["diff", str(old), str(new), f"--html={page}"]) == 1
-    assert "<h2>Release diff</h2>" in page.read_text()
+    diff_page = tmp_path / "diff.html"
+    assert main(["diff", str(old), str(new), f"--html={diff_page}"]) == 1
+    assert "<h2>Release diff</h2>" in diff_page.read_text()
     assert main(["diff", str(new), str(new)]) == 0
     # an earlier report that cannot be read stops the run at once
     missing = pytester.runpytest(f"--compare-report={tmp_path / 'none.json'}")

@@ -143,6 +143,37 @@ def test_failed_creation_blocks_with_the_single_cause(
     assert "Traceback" not in result.stdout.str()
 
 
+def test_a_failed_fixture_of_a_test_without_requirement_is_an_error(
+    pytester: pytest.Pytester,
+) -> None:
+    """Blocking is for conformance checks (they carry a requirement): a project's own test,
+    a self-test, whose fixture fails errors as pytest has it, never turns into a skip."""
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        def broken():
+            assert False, "the wheel did not build"
+
+        def test_own(broken):
+            pass
+
+        @pytest.mark.requirement("JT-PAGE-001")
+        def test_check(broken):
+            pass
+        """
+    )
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(errors=1, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of test_own*",
+            "SKIPPED * test_a_failed_fixture*.py:*: blocked by the wheel did not build*",
+        ]
+    )
+
+
 def test_secrets_never_printed_in_failures(pytester: pytest.Pytester, reference_server) -> None:
     pytester.makepyfile(
         """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
 
 SHOW_TARGET = """
@@ -178,3 +180,97 @@ def test_link_preview_url_is_carried_for_a_target(pytester: pytest.Pytester, ref
     bad = pytester.runpytest(*common, "--link-preview-url", "example.org")
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
     bad.stderr.fnmatch_lines(["ERROR: jetonomy: --link-preview-url 'example.org' is not an http*"])
+
+
+def _one_usage_error(result: pytest.RunResult) -> str:
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert len(errors) == 1, result.stderr.str()
+    output = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in output and "INTERNALERROR" not in output, output
+    return errors[0]
+
+
+@pytest.mark.parametrize("value", ["inf", "1e10", "nan", "-inf", "3601"])
+def test_timeout_beyond_its_bounds_is_a_one_line_usage_error(
+    pytester: pytest.Pytester, value: str
+) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    error = _one_usage_error(pytester.runpytest(f"--request-timeout={value}"))
+    assert error == (
+        f"ERROR: jetonomy: request timeout '{value}' (from --request-timeout) must be a number "
+        "greater than 0 and at most 3600 s"
+    )
+
+
+def test_timeout_from_env_beyond_its_bounds_is_a_one_line_usage_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    monkeypatch.setenv("JETONOMY_REQUEST_TIMEOUT", "1e10")
+    error = _one_usage_error(pytester.runpytest())
+    assert error.startswith(
+        "ERROR: jetonomy: request timeout '1e10' (from env JETONOMY_REQUEST_TIMEOUT) must be"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--max-rps", "0", "--max-rps 0 must be a number greater than 0; leave it out for no cap"),
+        ("--max-rps", "-5", "--max-rps -5 must be a number greater than 0; leave it out*"),
+        ("--max-rps", "inf", "--max-rps inf must be a number greater than 0; leave it out*"),
+        ("--max-rps", "nan", "--max-rps nan must be a number greater than 0; leave it out*"),
+        ("--reference-window", "0", "--reference-window 0 must be a number greater than 0 and*"),
+        ("--reference-window", "inf", "--reference-window inf must be a number greater than 0*"),
+        ("--reference-window", "nan", "--reference-window nan must be*"),
+        ("--reference-window", "1e10", "--reference-window 1e+10 must be*at most 3600 s"),
+        ("--reference-latency-ms", "-1", "--reference-latency-ms -1 must be a number 0 or more*"),
+        ("--reference-latency-ms", "60001", "--reference-latency-ms 60001 *at most 60000 ms"),
+        (
+            "--sweep-older-than",
+            "-5",
+            "--sweep-older-than -5 must be a number 0 or more and at most 525600 minutes "
+            "(one year); 0 disables the sweep",
+        ),
+        ("--sweep-older-than", "inf", "--sweep-older-than inf must be a number 0 or more*"),
+        ("--sweep-older-than", "1e13", "--sweep-older-than 1e+13 must be a number 0 or more*"),
+    ],
+)
+def test_numeric_option_beyond_its_bounds_is_a_one_line_usage_error(
+    pytester: pytest.Pytester, option: str, value: str, message: str
+) -> None:
+    pytester.makepyfile(SHOW_TARGET)
+    error = _one_usage_error(pytester.runpytest(f"{option}={value}"))
+    assert fnmatch.fnmatchcase(error, f"ERROR: jetonomy: {message}"), error
+
+
+def test_numeric_options_at_their_bounds_are_accepted(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_bounds(jetonomy_run, pytestconfig):
+            assert jetonomy_run.settings.request_timeout == 3600
+            assert jetonomy_run.pacer.max_rps == 0.5
+            assert pytestconfig.getoption("sweep_older_than") == 0
+        """
+    )
+    result = pytester.runpytest("--request-timeout=3600", "--max-rps=0.5", "--sweep-older-than=0")
+    result.assert_outcomes(passed=1)
+
+
+def test_help_states_the_bounds_of_numeric_options(pytester: pytest.Pytester) -> None:
+    text = " ".join(pytester.runpytest("--help").stdout.str().split())
+    assert "greater than 0, at most 3600 (default: 10)" in text  # --request-timeout
+    assert "a number greater than 0 (default: no cap; 0 or less is an error" in text  # max-rps
+    assert "0 to 525600, one year (default: 120; 0 disables)" in text  # --sweep-older-than
+
+
+def test_credentials_help_names_the_optional_password(pytester: pytest.Pytester) -> None:
+    """Issue 12, item 7: the keys and variables credentials.py reads, all of them."""
+    from pytest_jetonomy.credentials import KEYS_OPTIONAL, KEYS_REQUIRED
+
+    text = " ".join(pytester.runpytest("--help").stdout.str().split())
+    assert "optionally 'password' (the account password, used for the cookie login" in text
+    for key in KEYS_REQUIRED + KEYS_OPTIONAL:
+        assert f"'{key}'" in text
+        assert f"JETONOMY_<ROLE>_{key.upper()}" in text

@@ -375,3 +375,28 @@ def test_html_report_without_divergences_or_blocked(pytester: pytest.Pytester, t
     page = path.read_text()
     assert "<h2>Divergences by cause</h2>" in page and "<p>No divergence.</p>" in page
     assert "<h2>Blocked</h2>" not in page
+
+
+def test_a_password_in_the_target_url_is_masked_everywhere(
+    pytester: pytest.Pytester, reference_server, tmp_path
+) -> None:
+    """Issue 12: ``https://ci:secret@staging...`` printed its password in the header, the JSON
+    and the HTML. The user stays, the password goes, in every output."""
+    password = "gate-s3cret-pw"
+    target = reference_server.url.replace("http://", f"http://ci:{password}@")
+    report, page = tmp_path / "r.json", tmp_path / "r.html"
+    result = _run(
+        pytester,
+        f"--target-url={target}",
+        f"--credentials={reference_server.credentials_file}",
+        f"--conformance-report={report}",
+        f"--conformance-html={page}",
+        "-k",
+        "must_passes",
+        "-v",
+    )
+    output = result.stdout.str() + result.stderr.str()
+    assert "target: http://ci:***@127.0.0.1:" in output
+    for text in (output, report.read_text(), page.read_text()):
+        assert password not in text
+    assert json.loads(report.read_text())["target"]["url"].startswith("http://ci:***@")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from pytest_jetonomy.contract import conformance_dir, load_contract
+from pytest_jetonomy.contract import load_contract
+
+from ..suite_process import run_suite
 
 DIALECTS = ["default", "alt"]
 """The reference server's two readings of the API: the suite must certify both (a check
@@ -18,31 +17,10 @@ that passes on one only is checking our server, not the promise)."""
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_whole_suite_passes_on_the_embedded_reference_server(tmp_path: Path, dialect: str) -> None:
-    report = tmp_path / "report.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(conformance_dir()),
-            "-n",
-            "2",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            f"--reference-dialect={dialect}",
-            f"--conformance-report={report}",
-            "-q",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
-    document = json.loads(report.read_text())
+    run = run_suite(tmp_path, f"--reference-dialect={dialect}", report=tmp_path / "report.json")
+    assert run.returncode == 0, run.output[-4000:]
+    document = run.report
+    assert document is not None
     assert document["verdict"]["label"] == "CONFORMANT", document["verdict"]["line"]
     statuses = {r["id"]: r["status"] for r in document["requirements"]}
     assert set(statuses) == set(load_contract().active_requirements)

@@ -15,6 +15,8 @@ import pytest
 
 from pytest_jetonomy.contract import conformance_dir
 
+from ..suite_process import run_suite
+
 
 @pytest.fixture
 def served(tmp_path: Path):
@@ -55,27 +57,17 @@ def test_suite_against_served_reference_with_ini_target_and_two_workers(
         conformance_dir(), suite / "conformance", ignore=shutil.ignore_patterns("__pycache__")
     )
     (suite / "pytest.ini").write_text(f"[pytest]\ntarget_url = {url}\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-n",
-            "2",
-            "-p",
-            "no:cacheprovider",
-            "--credentials",
-            str(credentials),
-            "conformance/test_endpoints.py",
-        ],
-        cwd=suite,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run = run_suite(
+        suite,
+        "--credentials",
+        str(credentials),
+        paths=["conformance/test_endpoints.py"],
+        quiet=False,  # the header says where the target came from
         env={**os.environ, "JETONOMY_TARGET_URL": ""},
+        timeout=300,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
+    output = run.output
+    assert run.returncode == 0, output[-3000:]
     assert f"target: {url} (from ini target_url in pytest.ini)" in output
     assert re.search(r"\b\d+ passed\b", output) and not re.search(r"\b\d+ failed\b", output), (
         output[-2000:]

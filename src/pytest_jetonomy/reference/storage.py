@@ -165,6 +165,25 @@ CREATE TABLE IF NOT EXISTS bans (
 );
 """
 
+CONTENT_TABLES = (
+    "spaces",
+    "members",
+    "invites",
+    "posts",
+    "replies",
+    "categories",
+    "post_tags",
+    "votes",
+    "subscriptions",
+    "bookmarks",
+    "flags",
+    "bans",
+)
+"""Tables holding what users (and so a conformance run) create and can delete again: a run
+leaves their rows as it found them (``bench/leftovers.py`` and
+``tests/faults/test_cleanup_faults.py`` count them before and after). Tags and
+notifications, which the API cannot delete, are not among them."""
+
 MIGRATIONS = (("posts", "view_count", "INTEGER NOT NULL DEFAULT 0"),)
 """Columns added since the first schema: (table, column, definition), added to the tables
 of an older database file (``--db`` keeps one between starts)."""
