@@ -35,6 +35,7 @@ import pytest
 from faker import Faker
 
 from pytest_jetonomy import expect, lists, spellings
+from pytest_jetonomy.cleanup import carries
 from pytest_jetonomy.client import ApiResponse, JetonomyClient
 from pytest_jetonomy.factories import (
     created,
@@ -108,7 +109,7 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
             f"reply {n + 1} of {REPLIES} by admin on leader's post",
         )
         reply_ids.append(int(reply["id"]))
-    lacking = spaces_lacking(admin)
+    lacking = spaces_lacking(admin, prefix)
     for n in range(lacking):
         created(
             admin.post("/spaces", json=space_payload(prefix, faker)),
@@ -125,16 +126,27 @@ def build_lists(run: JetonomyRun) -> dict[str, Any]:
     }
 
 
-def spaces_lacking(admin: JetonomyClient) -> int:
-    """How many spaces admin's GET /spaces lacks to hold ``SPACES_WANTED`` (counted by walking
-    it, not by its ``X-JT-Total``, which the pagination checks judge)."""
+def spaces_lacking(admin: JetonomyClient, prefix: str) -> int:
+    """How many spaces admin's GET /spaces lacks to hold ``SPACES_WANTED`` that last the
+    whole run (counted by walking it, not by its ``X-JT-Total``, which the pagination checks
+    judge): the target's own, the world's and the pagination space. This run's throwaway
+    spaces (other processes' fresh and spare spaces, present now, deleted soon) do not count.
+    """
+
+    def lasting(item: Any) -> bool:
+        return (
+            not isinstance(item, dict)
+            or any(carries(item, mark) for mark in (f"{prefix}-world-", f"{prefix}-pagination "))
+            or not carries(item, prefix)
+        )
+
     walked = lists.walk(
         admin,
         "/spaces",
         what="GET /spaces (how many spaces the target already has)",
-        until=lambda items: len(items) >= SPACES_WANTED,
+        until=lambda items: sum(map(lasting, items)) >= SPACES_WANTED,
     )
-    return max(0, SPACES_WANTED - len(walked.items))
+    return max(0, SPACES_WANTED - sum(map(lasting, walked.items)))
 
 
 def shared_lists(tmp_path_factory: pytest.TempPathFactory, run: JetonomyRun) -> dict[str, Any]:

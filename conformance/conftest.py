@@ -16,6 +16,17 @@ from pytest_jetonomy.shared import shared_resource
 from .examples import Examples, Spares
 from .world import WORLD_SECTIONS, World, build_world, discover_world
 
+CHECK_FAILED = pytest.StashKey[bool]()
+"""Set on a check whose call failed (read by fixtures at teardown)."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[CHECK_FAILED] = True
+    return report
+
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory, jetonomy_run: JetonomyRun) -> dict[str, Any]:
@@ -66,11 +77,18 @@ def spares(jetonomy_run: JetonomyRun, world: dict[str, Any]) -> Iterator[Spares]
 
 @pytest.fixture
 def spare_examples(
-    jetonomy_run: JetonomyRun, world: dict[str, Any], jetonomy_faker: Faker, spares: Spares
+    request: pytest.FixtureRequest,
+    jetonomy_run: JetonomyRun,
+    world: dict[str, Any],
+    jetonomy_faker: Faker,
+    spares: Spares,
 ) -> Iterator[Examples]:
     """Like ``examples``, for checks that expect the server not to act on the objects of an
     endpoint's example (a refusal, junk): those objects are the process's spares, reused from
     check to check while no request to them succeeds (``examples.Spares``)."""
     factory = Factory(jetonomy_run.settings.run_prefix, jetonomy_faker)
-    yield Examples(jetonomy_run, world, factory, spares)
+    examples = Examples(jetonomy_run, world, factory, spares)
+    yield examples
+    if request.node.stash.get(CHECK_FAILED, False):
+        examples.spoil_spared()  # what the server did to them is unknown: never reused
     _cleanup(factory, "conformance examples")

@@ -171,11 +171,25 @@ class Examples:
         return self._fresh[name]
 
     def answered(self, response: ApiResponse) -> None:
-        """Note an answer to a request naming this test's objects: spares a request succeeded
-        on (a 2xx: the server may have acted on them) are not reused by later checks."""
-        if self.spares is not None and 200 <= response.status < 300 and self._spared:
-            self.spares.spoil(self._spared, self.factory)
-            self._spared.clear()
+        """Note an answer to a request naming this test's objects: spares a request was not
+        refused on (anything but a 4xx: a success, a redirect, a 5xx that may have acted half
+        way) are not reused by later checks."""
+        if not 400 <= response.status < 500:
+            self.spoil_spared()
+
+    def spoil_spared(self) -> None:
+        """Never reuse the spares this check named, nor the spares they were made on (after
+        an answer that was not a refusal, or a failed check: the server may have changed
+        them); they are deleted after the check."""
+        if self.spares is None or not self._spared:
+            return
+        names = set(self._spared)
+        for name in self._spared:
+            while name in SPARE_PARENT:
+                name = SPARE_PARENT[name]
+                names.add(name)
+        self.spares.spoil(names, self.factory)
+        self._spared.clear()
 
     def _make_space(self) -> int:
         admin = self.client("admin")

@@ -259,14 +259,16 @@ def test_total_pages_is_total_over_limit(endpoint, reader: ListReader) -> None:
 
 def _walk_once(reader: ListReader) -> OffsetWalk | None:
     """An offset walk; None when a list others change moved under it (caller retries): its
-    total changed, an item came twice, or the list read whole before and after the walk
-    differs (an object created and another deleted leave the total as it was)."""
+    total changed during the walk, or its first page of the maximum size read before and
+    after the walk differs (an object created and another deleted leave the total as it
+    was). Repeats in a walk the list did not move under are judged: a server that ignores
+    ``offset`` repeats its items in every walk."""
     limit = reader.walk_limit(reader.total_hint())
     before = None if reader.stable else reader.snapshot()
     walk = reader.walk(limit)
     if reader.stable:
         return walk
-    if walk.repeats or walk.total_changed or reader.snapshot() != before:
+    if walk.total_changed or reader.snapshot() != before:
         return None
     return walk
 

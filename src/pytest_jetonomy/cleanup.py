@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -42,8 +43,18 @@ import pytest
 from . import adaptations
 from .client import STATS, ApiResponse, JetonomyClient
 from .failures import Blocked
-from .ledger import PATHS, Book, Entry, Ledger, client_route, kinds_text
-from .lists import items_of, walk
+from .ledger import (
+    COLLECTIONS,
+    PATHS,
+    Book,
+    Entry,
+    Ledger,
+    client_route,
+    kinds_text,
+    path_ids,
+    routes,
+)
+from .lists import walk
 from .observe import is_timestamp
 from .routeindex import RouteIndex
 
@@ -63,8 +74,9 @@ AREA = "cleanup"
 
 GONE = (404, 410)
 
-EXISTING_KINDS = {"spaces": "space", "posts": "post", "replies": "reply", "category": "category"}
-"""The kind of an object named with ``--existing`` (``spaces.public=12``: a space)."""
+EXISTING_KINDS = {**COLLECTIONS, "category": "category"}
+"""The kind of an object named with ``--existing`` (``spaces.public=12``: a space; the one
+category is named ``category``)."""
 
 SETTLED = ("space", "category")
 """Kinds read back after each test's undo deleted them (nothing else removes them)."""
@@ -127,13 +139,8 @@ def _walk(admin: JetonomyClient, path: str) -> Listing:
     why = ""
     if not walked.complete:
         why = f"GET {path} has more than {SWEEP_PAGES} pages; the rest was not read"
-    elif len(walked.pages) > 1 and not walked.pages[-1].items:
-        try:  # a page that only repeats what was read: the list ignores offset
-            repeated = bool(items_of(walked.last.json()))
-        except AssertionError:
-            repeated = False
-        if repeated:
-            why = f"GET {path} answers its first page again for offset={len(items)}"
+    elif walked.repeated:  # a page that only repeats what was read: the list ignores offset
+        why = f"GET {path} answers its first page again for offset={len(items)}"
     return Listing(items, len(walked.pages), not why, why)
 
 
@@ -160,17 +167,6 @@ def carries(item: dict, prefix: str) -> str | None:
         if isinstance(value, str) and prefix in value:
             return value
     return None
-
-
-def leftovers(admin: JetonomyClient, prefix: str) -> list[str]:
-    """What still carries ``prefix`` on the target (spaces and categories)."""
-    found = []
-    for kind, path in (("space", "/spaces"), ("category", "/categories")):
-        for item in _walk(admin, path).items:
-            name = carries(item, prefix)
-            if name is not None:
-                found.append(f"{kind} {item.get('id')} {name!r}")
-    return found
 
 
 # -- one deletion, read back -----------------------------------------------------------------------
@@ -310,7 +306,14 @@ def record(ledger: Ledger, deletion: Deletion) -> None:
     ledger.append(*records)
 
 
-_OBJECT = re.compile(r"^/(spaces|categories)/(\d+)/?$")
+@contextmanager
+def _counted() -> Iterator[None]:
+    """A ledger write that fails (the temporary directory failing...) is counted
+    (``ledger_error``: the cleanup is then not verified), never raised into a teardown."""
+    try:
+        yield
+    except (OSError, ValueError):
+        STATS.add("ledger_error")
 
 
 def _route_index(client: JetonomyClient) -> RouteIndex | None:
@@ -336,17 +339,20 @@ def settle(response: Any) -> tuple[bool, str | None]:
         or response.exchange.method != "DELETE"
     ):
         return False, None
-    match = _OBJECT.match(client.api_path(response.exchange.url))
-    if match is None:
+    url = response.exchange.url
+    kind = routes()[1].get(client_route("DELETE", url))  # the undo route, and what it deletes
+    ids = path_ids(client, url)
+    if kind not in SETTLED or not ids:
         return False, None
-    kind = {"spaces": "space", "categories": "category"}[match.group(1)]
-    object_id = int(match.group(2))
+    object_id = ids[0]
     deletion = delete_verified(client, kind, object_id, first=response, index=_route_index(client))
-    record(client.ledger, deletion)
+    with _counted():
+        record(client.ledger, deletion)
     if deletion.gone:
         return True, None
     if kind == "space":
-        client.ledger.refuse_throwaway(object_id, deletion.documented)
+        with _counted():
+            client.ledger.refuse_throwaway(object_id, deletion.documented)
     return True, f"{deletion.label} is still on the target: {deletion.answer}"
 
 
@@ -534,32 +540,28 @@ class CleanupReport:
         return cls(prefix, status=status, note=note)
 
 
+def _ancestors(book: Book, entry: Entry) -> Iterator[Entry]:
+    """The objects of the run ``entry`` is in, innermost first (a reply's post, then that
+    post's space), as far as the ledger holds them (ten at most)."""
+    within = entry.within
+    for _ in range(10):
+        parent = book.get(*within) if within is not None else None
+        if parent is None:
+            return
+        yield parent
+        within = parent.within
+
+
 def _within_left(book: Book, entry: Entry) -> bool:
     """Whether ``entry`` is in a space of the run that is still on the target."""
-    within, seen = entry.within, 0
-    while within is not None and seen < 10:
-        parent = book.get(*within)
-        if parent is None:
-            return False
-        if parent.kind == "space" and parent.state == "left":
-            return True
-        within, seen = parent.within, seen + 1
-    return False
+    return any(p.kind == "space" and p.state == "left" for p in _ancestors(book, entry))
 
 
 def _gone_with(book: Book, entry: Entry) -> bool:
     """Whether ``entry`` went with a deleted object it was in (a post with its space, a
     reply with its post...)."""
     containers = CONTAINERS.get(entry.kind, ())
-    within, seen = entry.within, 0
-    while within is not None and seen < 10:
-        parent = book.get(*within)
-        if parent is None:
-            return False
-        if parent.kind in containers and parent.state == "gone":
-            return True
-        within, seen = parent.within, seen + 1
-    return False
+    return any(p.kind in containers and p.state == "gone" for p in _ancestors(book, entry))
 
 
 class _Finisher:
@@ -572,7 +574,30 @@ class _Finisher:
         self.admin = run.client("admin")
         self.moderator = run.client("moderator") if run.has_role("moderator") else self.admin
         self.index = _route_index(self.admin)
-        self.book = ledger.book()
+        self.book = Book()
+        self.unread: str | None = None
+        """Why the ledger could not be read (then only the listings tell what is left)."""
+
+    def read(self) -> None:
+        """The ledger read back, and what it tells the report; when it cannot be read, the
+        cleanup cannot be verified (and only the listings are looked through)."""
+        try:
+            book = self.book = self.ledger.book()
+        except (OSError, ValueError) as exc:  # e.g. the temporary directory failing
+            reason = getattr(exc, "strerror", None) or exc
+            self.unread = f"the run's ledger {self.ledger.path} could not be read ({reason})"
+            self.report.unverified = self.report.unverified or self.unread
+            return
+        report = self.report
+        report.created = book.creations
+        refusal = self.ledger.refusal()
+        report.refusal = refusal["reason"] if refusal else None
+        report.refused = book.refused
+        for text, example in book.divergences.items():
+            report.diverged(text, example)
+        for text, record in book.adaptations.items():
+            report.adapted(record, book.adapted[text])
+        report.undone.update(book.recycled)  # e.g. bans of one user, lifted before the next
 
     def delete(self, kind: str, object_id: Any, name: str | None) -> Deletion:
         deletion = delete_verified(self.admin, kind, object_id, index=self.index)
@@ -724,17 +749,8 @@ def finish(run: JetonomyRun, ledger: Ledger, stale: str | None = None) -> Cleanu
     report = CleanupReport(run.settings.run_prefix, stale=stale, ledger=str(ledger.path))
     before = STATS.counts.get("requests", 0)
     finisher = _Finisher(run, ledger, report)
-    book = finisher.book
-    report.created = book.creations
-    refusal = ledger.refusal()
-    report.refusal = refusal["reason"] if refusal else None
-    report.refused = book.refused
-    for text, example in book.divergences.items():
-        report.diverged(text, example)
-    for text, record in book.adaptations.items():
-        report.adapted(record, book.adapted[text])
-    report.undone.update(book.recycled)  # e.g. bans of one user, lifted before the next
     try:
+        finisher.read()
         finisher.objects()
         finisher.the_rest()
         finisher.listings()
@@ -746,6 +762,10 @@ def finish(run: JetonomyRun, ledger: Ledger, stale: str | None = None) -> Cleanu
     if report.unverified:
         report.may_be_left_objects = finisher.may_be_left()
         report.may_be_left = may_be_left_text(report.may_be_left_objects)
+        if finisher.unread:
+            report.may_be_left = (
+                f"not known without the ledger (what this run created carries {report.prefix})"
+            )
     report.status = "left" if report.leftovers else "unverified" if report.unverified else "clean"
     report.requests = STATS.counts.get("requests", 0) - before
     return report

@@ -23,6 +23,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .baseline import toml_string
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -226,7 +228,7 @@ def write_credentials_toml(
         lines.append(f"[{role}]")
         for key in KEYS_REQUIRED + KEYS_OPTIONAL:
             if tables[role].get(key):
-                lines.append(f"{key} = {_toml_string(tables[role][key])}")
+                lines.append(f"{key} = {toml_string(tables[role][key])}")
         lines.append("")
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=".credentials-", dir=str(target.parent))
@@ -239,9 +241,3 @@ def write_credentials_toml(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
-    return f'"{escaped}"'

@@ -22,6 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .baseline import requirement_of
+from .masking import mask_text
+
 FORMAT = "pytest-jetonomy-diff/1"
 FAILING = ("failed", "error", "baselined")
 """Outcomes of a check that count as a failure in a report (a known failure is one too)."""
@@ -48,10 +51,6 @@ def statuses_of(document: dict[str, Any]) -> dict[str, str]:
     return {r["id"]: r["status"] for r in document.get("requirements", [])}
 
 
-def _requirement(signature: str) -> str:
-    return signature.split(" | ", 1)[0]
-
-
 def _renamed(before: set[str], after: set[str]) -> dict[str, list[str]]:
     """Old signatures of retired requirement IDs -> the same subject and kind under the IDs
     that replace them, where the new report has them."""
@@ -60,7 +59,7 @@ def _renamed(before: set[str], after: set[str]) -> dict[str, list[str]]:
     requirements = load_contract().requirements
     out: dict[str, list[str]] = {}
     for signature in sorted(before - after):
-        retired = requirements.get(_requirement(signature))
+        retired = requirements.get(requirement_of(signature))
         if retired is None or not retired.superseded_by:
             continue
         rest = signature.split(" | ", 1)[1]
@@ -77,10 +76,10 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     renamed = _renamed(set(before), set(after))
     matched_after = {s for targets in renamed.values() for s in targets}
     gone = sorted(set(before) - set(after) - set(renamed))
-    fixed = [s for s in gone if _reached(_requirement(s), new_status)]
+    fixed = [s for s in gone if _reached(requirement_of(s), new_status)]
     # a requirement split since the old report failed there under its retired ID: the
     # requirements replacing it that show the same failures (renamed) failed before too
-    was = {_requirement(t): _requirement(s) for s, targets in renamed.items() for t in targets}
+    was = {requirement_of(t): requirement_of(s) for s, targets in renamed.items() for t in targets}
     for rid, retired in was.items():
         old_status.setdefault(rid, old_status.get(retired, "failed"))
     failing_before = {rid for rid, s in old_status.items() if s in ("failed", "baselined")}
@@ -162,8 +161,10 @@ def _reached(requirement: str, statuses: dict[str, str]) -> bool:
 
 def _side(document: dict[str, Any]) -> dict[str, Any]:
     verdict = document.get("verdict", {})
+    target = document.get("target", {}).get("url")
     return {
-        "target": document.get("target", {}).get("url"),
+        # a report of an older version may hold the URL's password
+        "target": mask_text(target) if isinstance(target, str) else target,
         "finished_at": document.get("finished_at"),
         "suite": document.get("suite", {}).get("version"),
         "contract": document.get("contract", {}).get("version"),
@@ -255,6 +256,18 @@ def _as_status(status: str | None) -> str:
     return status or "not in the report"
 
 
+def _write(flag: str, path: str, diff: dict[str, Any], new: dict[str, Any]) -> None:
+    """Write the diff as JSON (``--json``) or the new report as HTML, with the diff."""
+    if flag == "--json":
+        text = json.dumps(diff, indent=2, ensure_ascii=False) + "\n"
+        Path(path).write_text(text, encoding="utf-8")
+        return
+    from .contract import load_contract
+    from .html_report import write_html
+
+    write_html(path, {**new, "diff": diff}, [e.label for e in load_contract().endpoints])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="jetonomy-report", description="Work with pytest-jetonomy certification reports."
@@ -265,7 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="what is new, fixed and unchanged between two JSON reports (exit 1 on a new failure)",
         description="Compare two JSON certification reports (--conformance-report) by failure "
         "signature and by requirement. Exit 1 when the new report has a failure the old one "
-        "does not, 0 otherwise, 2 when a report cannot be read.",
+        "does not, 0 otherwise, 2 when a report cannot be read or an output cannot be "
+        "written.",
     )
     diff_parser.add_argument("old", help="the report of the last release (JSON)")
     diff_parser.add_argument("new", help="the report of the candidate (JSON)")
@@ -276,32 +290,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--html", metavar="FILE", help="also write the new report as HTML, with the diff"
     )
     args = parser.parse_args(argv)
-    from .gate import CompareError, load_report
+    import pytest
 
+    from .gate import CompareError, load_report
+    from .outputs import check_output_path, write_output
+
+    def error(message: str) -> int:
+        print(f"jetonomy-report: error: {message}", file=sys.stderr)
+        return 2
+
+    outputs = [
+        (flag, path) for flag, path in (("--json", args.json), ("--html", args.html)) if path
+    ]
+    for flag, path in outputs:
+        try:
+            check_output_path(flag, path)  # before the work, like a run's outputs
+        except pytest.UsageError as exc:
+            return error(str(exc).removeprefix("jetonomy: "))
     documents = []
     for path in (args.old, args.new):
         try:
             documents.append(load_report(path))
         except CompareError as exc:
-            print(f"jetonomy-report: error: {exc}", file=sys.stderr)
-            return 2
+            return error(str(exc))
     result = compare(*documents)
     for line in lines(result):
         print(line)
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    status = 1 if has_new_failures(result) else 0
+    for flag, path in outputs:
+        # one by one: an output that cannot be written is one line, the other is still written
+        _, problem = write_output(
+            flag, path, lambda flag=flag, path=path: _write(flag, path, result, documents[1])
         )
-    if args.html:
-        from .contract import load_contract
-        from .html_report import write_html
-
-        write_html(
-            args.html,
-            {**documents[1], "diff": result},
-            [e.label for e in load_contract().endpoints],
-        )
-    return 1 if has_new_failures(result) else 0
+        if problem:
+            status = error(problem.removeprefix("jetonomy: "))
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -170,7 +170,8 @@ def routes() -> tuple[dict[str, Creating], dict[str, str], dict[str, str]]:
     return _ROUTES
 
 
-def _path_ids(client: JetonomyClient, url: str) -> list[int]:
+def path_ids(client: JetonomyClient, url: str) -> list[int]:
+    """The ids in a request's path (``/spaces/12/posts/7``: 12, 7)."""
     return [int(part) for part in client.api_path(url).split("/") if part.isdigit()]
 
 
@@ -329,7 +330,7 @@ class Ledger:
         if label in creating and 200 <= status < 300:
             self.append(self._creation(client, creating[label], label, url, body, response))
         elif label in undoing:
-            ids = _path_ids(client, url)
+            ids = path_ids(client, url)
             if ids:
                 self.append(
                     {
@@ -341,7 +342,7 @@ class Ledger:
                     }
                 )
         elif label in moving and 200 <= status < 300:
-            ids = _path_ids(client, url)
+            ids = path_ids(client, url)
             target = _integers(body)
             if ids and target:
                 self.append({"op": "moved", "kind": "post", "id": ids[0], "to": target[0]})
@@ -372,7 +373,7 @@ class Ledger:
                 numbers = _integers(body)
                 object_id, within = (numbers[0] if numbers else None), None
         elif creating.within is not None:
-            ids = _path_ids(client, url)
+            ids = path_ids(client, url)
             within = (creating.within, ids[0]) if ids else None
         return {
             "op": "created",
@@ -413,8 +414,15 @@ class Ledger:
             "by": f"the target not deleting the run's throwaway spaces ({answer})",
         }
         with self.lock:
-            if not self.flag.exists():
-                self.flag.write_text(json.dumps(refusal), encoding="utf-8")
+            if not self.flag.exists():  # whole or not at all: written aside, then renamed
+                aside = self.flag.with_name(
+                    f".{self.flag.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+                )
+                try:
+                    aside.write_text(json.dumps(refusal), encoding="utf-8")
+                    os.replace(aside, self.flag)
+                finally:
+                    aside.unlink(missing_ok=True)
 
     def refusal(self) -> dict[str, str] | None:
         """Why the run creates no more throwaway spaces (``reason``, and ``by`` for the

@@ -161,6 +161,9 @@ class Walk:
     pages: list[Page] = field(default_factory=list)
     complete: bool = False
     """True when the walk saw the end of the list (not stopped by ``until`` or the bound)."""
+    repeated: bool = False
+    """True when it stopped at a page that only repeats items already read (the list
+    ignores ``offset``)."""
 
     @property
     def items(self) -> list[Any]:
@@ -246,9 +249,10 @@ def walk(
             first_size = len(items)
         known_total = total(response)
         offset += len(items)
+        result.repeated = bool(items) and not fresh
         if (
             not items
-            or not fresh
+            or result.repeated
             or (known_total is not None and offset >= known_total)
             or (known_total is None and len(items) < first_size)
         ):

@@ -57,8 +57,10 @@ def mask_text(text: str) -> str:
 
 _BASIC = re.compile(r"(?i)\b(basic)(\s+)([A-Za-z0-9+/]+=*)")
 _BEARER = re.compile(r"(?i)\b(bearer)(\s+)([A-Za-z0-9+/=._~-]+)")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+@")
-"""A URL's ``user:password@``: the password goes, the user stays."""
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s]+@")
+"""A URL's ``user:password@``: the password goes, the user stays. The password runs to the
+last ``@`` before the host's path (``ci:p@ss@host``, as ``urlsplit`` reads it), never past a
+``/`` or a space: a later URL or mail address stays out of it."""
 
 
 def _mask_basic(match: re.Match[str]) -> str:

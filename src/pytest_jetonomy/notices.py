@@ -9,6 +9,12 @@ worker has no terminal: it appends the wait to a notices file in the controller'
 (named in ``workerinput``, like the ledger), and a thread of the controller follows that
 file and writes each new wait (xdist has no channel for live messages from a worker). Waits
 for the same window (several workers, several threads) are shown once. ``-q`` shows none.
+
+That thread writes at once, not through the main thread: while every worker waits no report
+arrives, so the main thread would show the wait only once it is over (and then not at all).
+It writes between the reports instead: the main thread holds the terminal lock while pytest
+writes a test's progress (the ``pytest_runtest_log*`` hooks), the thread holds it for each
+notice, a whole line begun on a fresh line, so that the two never interleave.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Any
@@ -43,6 +49,8 @@ class Notices:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self._lock = threading.Lock()
+        self._terminal = threading.RLock()
+        """Held while pytest writes a test's progress (main thread) or a notice is written."""
         self._shown: dict[str, float] = {}
         """identity -> when the last wait shown for it ends (wall time)."""
         self._pending: list[tuple[str, float]] = []
@@ -89,9 +97,10 @@ class Notices:
             if capman is not None and threading.current_thread() is threading.main_thread()
             else nullcontext()
         )
-        with self._lock, suspended:
+        with self._terminal, suspended:
             # on a line of its own, like live logging: a new line if the progress dots (or a
-            # test's name) are on the current one, and the output goes on below it
+            # test's name) are on the current one, and the output goes on below it; under the
+            # terminal lock, pytest writes no progress meanwhile (see the module's docstring)
             writer = getattr(reporter, "_tw", None)
             begun = getattr(writer, "width_of_current_line", 1)
             line = ("\n" if begun else "") + wait_line(identity, seconds) + "\n"
@@ -147,8 +156,23 @@ class Notices:
         self.follow(path)
         node.workerinput[WORKERINPUT_KEY] = str(path)
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.flush_pending()
+    # pytest writes a test's progress in these hooks (the xdist controller: the workers'
+    # reports); the follower thread writes a notice only between them
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_logstart(self) -> Generator[None, None, None]:
+        with self._terminal:
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_logreport(self) -> Generator[None, None, None]:
+        with self._terminal:
+            self.flush_pending()  # what other threads announced, before this report
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_logfinish(self) -> Generator[None, None, None]:
+        with self._terminal:
+            yield
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import secrets
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -171,6 +172,11 @@ class Settings:
     read_only: bool = False
     existing: dict[str, int] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # however the settings are made (an xdist worker: from the controller's JSON), the
+        # password of the target URL is a secret of this process
+        register_url_password(self.target_url)
+
     @property
     def target_root(self) -> str:
         assert self.target_url is not None, "target URL is resolved at session start"
@@ -275,14 +281,24 @@ def _pick(config: pytest.Config, option: str, env: str, ini: str) -> tuple[Any, 
     return None, "default"
 
 
+def register_url_password(url: str | None) -> None:
+    """Register the password of ``url`` (``https://ci:secret@staging...``) as a secret, so
+    that it is masked in every output of this process, outside a URL too."""
+    if not url:
+        return
+    with suppress(ValueError):  # not a URL urlsplit can read: nothing to register
+        password = urlsplit(url).password
+        if password:
+            register_secrets([password])
+
+
 def validate_target_url(url: str, source: str) -> str:
     """Return the URL without trailing slash, or raise a one-line UsageError.
 
     A password in the URL (``https://ci:secret@staging...``) is registered as a secret, so
     it is masked in every output, this function's own errors included."""
+    register_url_password(url)
     parts = urlsplit(url)
-    if parts.password:
-        register_secrets([parts.password])
     url_shown = mask_text(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise pytest.UsageError(

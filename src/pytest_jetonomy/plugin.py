@@ -34,6 +34,7 @@ from .preflight import Preflight, preflight
 from .report import RunInfo, build_document, now, summary_lines, write_json
 from .results import NOT_CERTIFIED, ResultBook, divergences, verdict
 from .run import RUN_KEY, JetonomyRun
+from .shared import controller_file
 from .suite import point_at_suite
 
 # The fixtures module is a plugin of its own, so that every fixture in it is registered,
@@ -124,7 +125,9 @@ class XdistHooks:
         # Workers re-parse the command line but would lose ini/env-derived and computed
         # values (pytest-base-url #34); hand them the controller's resolved settings.
         node.workerinput["jetonomy"] = node.config.stash[SETTINGS_KEY].to_json()
-        node.workerinput["jetonomy_used_marker"] = str(_used_marker(node.config))
+        marker = _used_marker(node.config)
+        if marker is not None:
+            node.workerinput["jetonomy_used_marker"] = str(marker)
         node.workerinput["jetonomy_ledger"] = str(_ledger_path(node.config))
 
     @pytest.hookimpl
@@ -137,27 +140,26 @@ class XdistHooks:
             node.config.stash.setdefault(OUTCOME_KEY, {})["used"] = True
 
 
-def _used_marker(config: pytest.Config) -> Path:
+def _used_marker(config: pytest.Config) -> Path | None:
     """Where workers note that they talked to the target (see ``JetonomyRun.used_marker``):
     a controller interrupted by SIGTERM gets no report back from its workers."""
-    basetemp = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
-    return Path(basetemp) / f"{config.stash[SETTINGS_KEY].run_prefix}-used"
+    return controller_file(config, f"{config.stash[SETTINGS_KEY].run_prefix}-used")
 
 
 def _ledger_path(config: pytest.Config) -> Path:
     """The run's ledger (``ledger.py``): in the controller's basetemp, the directory its
-    xdist workers share (``shared.shared_dir``); a worker is told where it is."""
+    xdist workers share (``shared.shared_dir``); a worker is told where it is (every
+    worker: ``XdistHooks.pytest_configure_node``)."""
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None and "jetonomy_ledger" in workerinput:
         return Path(workerinput["jetonomy_ledger"])
-    prefix = config.stash[SETTINGS_KEY].run_prefix
-    factory = getattr(config, "_tmp_path_factory", None)
-    if factory is None:  # -p no:tmpdir
+    name = f"{config.stash[SETTINGS_KEY].run_prefix}-ledger.jsonl"
+    path = controller_file(config, name)
+    if path is None:  # -p no:tmpdir
         import tempfile
 
-        return Path(tempfile.gettempdir()) / f"{prefix}-ledger.jsonl"
-    basetemp = Path(factory.getbasetemp())
-    return (basetemp.parent if workerinput is not None else basetemp) / f"{prefix}-ledger.jsonl"
+        return Path(tempfile.gettempdir()) / name
+    return path
 
 
 def _workers(config: pytest.Config) -> int:
@@ -465,13 +467,16 @@ def pytest_runtest_makereport(
         report.jetonomy_judged = list(error.judged)  # judged in full: verified, not blocked
     baseline = item.config.stash.get(BASELINE_KEY, None)
     ids = [r.id for r in requirements]
+    reason = None
     if baseline:
         # each breach says whether the baseline accepts it (by signature, or by requirement
         # in the older form); the check is a known failure when it accepts every one
         for data, breach in zip(found, breaches, strict=True):
             data["baseline"] = baseline.accepted(breach, ids)
+        reasons = [data["baseline"] for data in found]
+        if reasons and all(r is not None for r in reasons):
+            reason = "; ".join(dict.fromkeys(reasons))
     report.jetonomy_breaches = found
-    reason = baseline.accepts(breaches, ids) if baseline else None
     if reason:
         report.jetonomy_baselined = reason
         report.outcome = "skipped"
@@ -493,7 +498,10 @@ class ReportCollector:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    cleanup = _sweep(session)
+    try:
+        cleanup = _sweep(session)
+    except Exception as exc:  # noqa: BLE001 - the session's end is never an INTERNALERROR
+        cleanup = _sweep_failed(session.config, exc)
     if cleanup:
         session.config.stash.setdefault(OUTCOME_KEY, {})["cleanup"] = cleanup
     _finish_report(session)
@@ -610,6 +618,24 @@ def _finish_report(session: pytest.Session) -> None:
     session.exitstatus = pytest.ExitCode.TESTS_FAILED if failing else pytest.ExitCode.OK
 
 
+def _sweep_failed(config: pytest.Config, exc: Exception) -> CleanupReport:
+    """The cleanup, stopped by an error it did not expect: not verified, in one line."""
+    prefix = config.stash[SETTINGS_KEY].run_prefix
+    first = (str(exc).strip().splitlines() or [""])[0]
+    what = type(exc).__name__ + (f": {first}" if first else "")
+    return CleanupReport(
+        prefix,
+        status="unverified",
+        unverified=f"the cleanup stopped: {what}",
+        may_be_left=f"not known (what this run created carries {prefix})",
+    )
+
+
+def _marked_used(config: pytest.Config) -> bool:
+    marker = _used_marker(config)
+    return marker is not None and marker.exists()
+
+
 def _sweep(session: pytest.Session) -> CleanupReport | None:
     """Delete what this run's ledger holds, read it back, and check nothing is left
     (``cleanup.finish``); what it did, for the summary and the reports."""
@@ -620,19 +646,25 @@ def _sweep(session: pytest.Session) -> CleanupReport | None:
     if not (
         run.used
         or config.stash.get(OUTCOME_KEY, {}).get("used")
-        or (getattr(config.option, "numprocesses", None) and _used_marker(config).exists())
+        or (getattr(config.option, "numprocesses", None) and _marked_used(config))
         or (run.ledger is not None and run.ledger.path.exists())
     ):
         return None  # the session never talked to the target: nothing to clean
     prefix = run.settings.run_prefix
     if run.settings.read_only:
         return CleanupReport.only(prefix, "none", "none needed (read-only run: no write was sent)")
-    if os.environ.get(ENV_KEEP_DATA) or run.ledger is None:
-        where = f" (what it created: {run.ledger.path})" if run.ledger is not None else ""
+    if run.ledger is None:
         return CleanupReport.only(
             prefix,
             "skipped",
-            f"skipped ({ENV_KEEP_DATA} is set); this run's data carries {prefix}{where}",
+            f"skipped (this run kept no ledger of what it created); its data carries {prefix}",
+        )
+    if os.environ.get(ENV_KEEP_DATA):
+        return CleanupReport.only(
+            prefix,
+            "skipped",
+            f"skipped ({ENV_KEEP_DATA} is set); this run's data carries {prefix} "
+            f"(what it created: {run.ledger.path})",
         )
     report = finish(run, run.ledger, stale=config.stash.get(OUTCOME_KEY, {}).get("stale"))
     for record in report.adaptations:  # listed with the run's other adaptations

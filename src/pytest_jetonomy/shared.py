@@ -36,6 +36,16 @@ def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.getbasetemp().parent
 
 
+def controller_file(config: pytest.Config, name: str) -> Path | None:
+    """The file ``name`` in the controller's basetemp, where the controller and its xdist
+    workers meet (a worker's ``shared_dir``); None without pytest's tmpdir plugin
+    (``-p no:tmpdir``). Asked on the controller, which tells its workers (``workerinput``)."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:
+        return None
+    return Path(factory.getbasetemp()) / name
+
+
 def shared_resource(
     tmp_path_factory: pytest.TempPathFactory,
     run_prefix: str,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pytest_jetonomy.adaptations import deletion_adaptation, deletions
-from pytest_jetonomy.cleanup import carries, is_stale, leftovers
+from pytest_jetonomy.cleanup import SweepResult, carries, is_stale, sweep
 from pytest_jetonomy.client import JetonomyClient
 from pytest_jetonomy.credentials import load_credentials, write_credentials_toml
 from pytest_jetonomy.ledger import fold
@@ -83,7 +83,10 @@ def test_sigterm_mid_run_still_cleans_up(reference_server, tmp_path: Path, worke
         output,
     ), output
     assert "TARGET LEFT UNCLEAN" not in output and "CLEANUP NOT VERIFIED" not in output
-    assert leftovers(_admin(reference_server), prefix) == []
+    # read again, independently: nothing on /spaces or /categories carries the prefix
+    # (what would, the sweep deletes, and the assertion fails)
+    left = sweep(_admin(reference_server), lambda item: carries(item, prefix) is not None)
+    assert left == SweepResult(), left
     assert process.returncode != 0
 
 
@@ -216,6 +219,73 @@ def test_a_target_answering_503_names_what_may_be_left(pytester, tmp_path: Path)
         output,
         re.M,
     ), output
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+UNREADABLE_LEDGER = """
+import pytest
+from pytest_jetonomy.run import RUN_KEY
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    path = session.config.stash[RUN_KEY].ledger.path
+    path.unlink()
+    path.mkdir()  # the ledger, unreadable when the cleanup reads it
+"""
+
+
+def test_an_unreadable_ledger_is_one_line_and_never_called_clean(pytester, tmp_path: Path) -> None:
+    """The run's ledger cannot be read at session finish: one line says the cleanup could
+    not be verified and why (never a traceback or an INTERNALERROR), the listings are still
+    looked through, and the exit status is not 0 although every test passed."""
+    pytester.makeconftest(UNREADABLE_LEDGER)
+    result = _run_failing(
+        pytester,
+        tmp_path,
+        "500 Internal Server Error",
+        lambda method, path: False,
+        "def test_one(jetonomy_space_factory): jetonomy_space_factory()",
+    )
+    output = result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(passed=1)
+    prefix = re.search(r"run prefix (jtc-[0-9a-f]{8})", output).group(1)
+    said = re.findall(r"^cleanup could not be verified: .*$", output, re.M)
+    assert len(said) == 1, output
+    assert re.fullmatch(
+        rf"cleanup could not be verified: the run's ledger \S+/{prefix}-ledger\.jsonl could "
+        rf"not be read \(Is a directory\); may be left: not known without the ledger \(what "
+        rf"this run created carries {prefix}\)",
+        said[0],
+    ), said
+    assert re.search(r"^CLEANUP NOT VERIFIED: the run's ledger \S+ could not", output, re.M)
+    assert "nothing carrying" not in output
+    assert "INTERNALERROR" not in output and "Traceback" not in output, output
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_cleanup_stopped_by_an_unexpected_error_is_one_line(
+    pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the disk went away\nsecond line")
+
+    monkeypatch.setattr("pytest_jetonomy.plugin.finish", broken)
+    result = _run_failing(
+        pytester,
+        tmp_path,
+        "500 Internal Server Error",
+        lambda method, path: False,
+        "def test_one(jetonomy_space_factory): jetonomy_space_factory()",
+    )
+    output = result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(passed=1)
+    assert re.search(
+        r"^cleanup could not be verified: the cleanup stopped: RuntimeError: the disk went "
+        r"away; may be left: not known",
+        output,
+        re.M,
+    ), output
+    assert "INTERNALERROR" not in output and "Traceback" not in output, output
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
 from pytest_jetonomy.client import JetonomyClient, TransportError
 from pytest_jetonomy.credentials import Credential
 from pytest_jetonomy.masking import mask_headers, mask_text, mask_url, register_secrets
+from pytest_jetonomy.options import Settings
 from pytest_jetonomy.pacing import Pacer
 
 
@@ -95,6 +97,39 @@ def test_masking_hides_the_password_of_a_url() -> None:
         assert "s3cret-gate" not in masked
         assert "https://ci:***@staging.example/" in masked
     assert mask_url("http://127.0.0.1:8080/x") == "http://127.0.0.1:8080/x"  # a port is no password
+
+
+def test_masking_hides_a_url_password_holding_an_at() -> None:
+    """Review: the password of ``https://ci:p@ss@staging...`` runs to the last ``@`` before
+    the host (as urlsplit reads it); it was masked only up to its first ``@``."""
+    assert mask_url("https://ci:p@ss@staging.example/x") == "https://ci:***@staging.example/x"
+    assert mask_text("https://ci:p@ss@staging.example") == "https://ci:***@staging.example"
+    # a later URL, a mail address or a query in the same text stays out of the password
+    text = "from https://ci:p@ss@a.example/x?to=me@b.example to http://bot:w@rd@b.example/y"
+    assert mask_text(text) == (
+        "from https://ci:***@a.example/x?to=me@b.example to http://bot:***@b.example/y"
+    )
+    assert mask_text("https://ci:pw@a.example mail me@b.example") == (
+        "https://ci:***@a.example mail me@b.example"
+    )
+
+
+def test_settings_from_json_register_the_password_of_the_target_url() -> None:
+    """Review: an xdist worker builds its settings from the controller's JSON and never
+    validated the URL, so its password was no secret there (masked in a URL only)."""
+    text = json.dumps(
+        {
+            "target_url": "http://ci:pw-from-json-7@host.example",
+            "target_source": "--target-url",
+            "credentials_path": None,
+            "credentials_source": "default",
+            "request_timeout": 10.0,
+            "run_prefix": "jt-x",
+        }
+    )
+    assert mask_text("echoed pw-from-json-7") == "echoed pw-from-json-7"  # not yet known
+    Settings.from_json(text)
+    assert mask_text("echoed pw-from-json-7") == "echoed ***"
 
 
 def test_connection_refused_is_one_clear_line() -> None:

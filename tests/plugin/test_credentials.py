@@ -97,6 +97,14 @@ def test_write_then_read_round_trips(tmp_path) -> None:
     assert parse_credentials_text((tmp_path / "w.toml").read_text(), "w.toml") == tables
 
 
+def test_write_then_read_round_trips_any_text(tmp_path) -> None:
+    """Review: the credentials' own TOML string escaped a non-printable character beyond
+    U+FFFF as ``\\u`` and 5 hex digits, which TOML reads as another value."""
+    tables = {"admin": {"username": "tab\tdel\x7f tag\U000e0001", "application_password": "é 日"}}
+    write_credentials_toml(tmp_path / "w.toml", tables)
+    assert parse_credentials_text((tmp_path / "w.toml").read_text(), "w.toml") == tables
+
+
 def test_bad_file_stops_the_run_with_one_line(pytester: pytest.Pytester, reference_server) -> None:
     pytester.makepyfile("def test_x(jetonomy_admin): pass")
     bad = pytester.path / "bad.toml"

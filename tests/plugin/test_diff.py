@@ -191,3 +191,40 @@ def test_compare_report_at_the_end_of_a_run(pytester: pytest.Pytester, tmp_path)
     missing = pytester.runpytest(f"--compare-report={tmp_path / 'none.json'}")
     assert missing.ret == pytest.ExitCode.USAGE_ERROR
     missing.stderr.fnmatch_lines(["ERROR: jetonomy: --compare-report: *cannot read the report*"])
+
+
+@pytest.mark.parametrize("option", ["--json", "--html"])
+def test_cli_an_output_that_cannot_be_written_is_one_line(tmp_path, capsys, option) -> None:
+    """Review: an unwritable --json/--html ended in a FileNotFoundError traceback. It is one
+    line and exit 2, like a report that cannot be read."""
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(OLD))
+    new.write_text(json.dumps(NEW))
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / "a-file" / "diff.out"  # its folder cannot be made: a file stands there
+    assert main(["diff", str(old), str(new), f"{option}={out}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"jetonomy-report: error: {option} {out}: "), err
+    assert len(err.strip().splitlines()) == 1, err
+    assert not out.exists()
+
+
+def test_a_password_in_a_stored_target_url_is_masked_in_the_diff(
+    pytester: pytest.Pytester, tmp_path, capsys
+) -> None:
+    """Review: a report of an older version stored its target URL with the password; the
+    diff copied it into its text, its JSON and its HTML."""
+    _, document, _ = run_reported(pytester, tmp_path, "run", checks=failing_checks(200))
+    capsys.readouterr()
+    document["target"]["url"] = "http://ci:pw-secret-1@host"
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(document))
+    new.write_text(json.dumps(document))
+    out_json, out_html = tmp_path / "diff.json", tmp_path / "diff.html"
+    assert main(["diff", str(old), str(new), f"--json={out_json}", f"--html={out_html}"]) == 0
+    printed = capsys.readouterr()
+    assert "before: NOT CONFORMANT (http://ci:***@host, " in printed.out
+    diff = json.loads(out_json.read_text())
+    assert diff["old"]["target"] == diff["new"]["target"] == "http://ci:***@host"
+    for text in (printed.out, printed.err, out_json.read_text(), out_html.read_text()):
+        assert "pw-secret-1" not in text
