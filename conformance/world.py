@@ -37,6 +37,7 @@ from pytest_jetonomy.factories import (
 from pytest_jetonomy.failures import Blocked
 from pytest_jetonomy.lists import walk
 from pytest_jetonomy.observe import holding, holds, is_integer
+from pytest_jetonomy.options import EXISTING_NAMES
 from pytest_jetonomy.run import JetonomyRun
 
 from .examples import invite_token
@@ -520,16 +521,9 @@ class Finder:
         return None
 
 
-WORLD_NAMES = (
-    *(f"spaces.{kind}" for kind in SPACES),
-    "posts.public",
-    "posts.other",
-    "posts.private",
-    "posts.hidden",
-    "replies.public",
-    "category",
-)
-"""Every world name, in the order they are found (a post's space before the post)."""
+WORLD_NAMES = EXISTING_NAMES
+"""Every world name, in the order they are found (a post's space before the post): the
+names ``--existing NAME=ID`` takes (one list, in ``options.py``)."""
 
 
 def discover_world(run: JetonomyRun) -> dict[str, Any]:

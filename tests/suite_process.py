@@ -35,17 +35,17 @@ def run_suite(
     quiet: bool = True,
     env: Mapping[str, str] | None = None,
     timeout: float = 600,
+    workers: int | None = 2,
 ) -> SuiteRun:
-    """Run ``paths`` (default: the whole suite) in ``cwd`` with ``-n 2``, no cache and
-    ``args``; with ``report``, write the JSON report there and read it back. No run may end
+    """Run ``paths`` (default: the whole suite) in ``cwd`` with ``-n workers`` (None: in one
+    process), no cache and ``args``; with ``report``, write the JSON report there and read it back. No run may end
     in an INTERNALERROR."""
     command = [
         sys.executable,
         "-m",
         "pytest",
         *(paths if paths is not None else [str(conformance_dir())]),
-        "-n",
-        "2",
+        *(["-n", str(workers)] if workers is not None else []),
         "-p",
         "no:cacheprovider",
         "-p",

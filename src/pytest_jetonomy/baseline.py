@@ -72,10 +72,6 @@ class Baseline:
     """What the summary says about the file itself (the older form, retired IDs)."""
 
     @property
-    def legacy(self) -> bool:
-        return bool(self.requirements)
-
-    @property
     def form(self) -> str:
         """``signatures``, ``requirements`` (the older form) or ``both``."""
         if self.signatures and self.requirements:
@@ -115,24 +111,6 @@ class Baseline:
         if rid is None and ids and all(r in self.requirements for r in ids):
             return "; ".join(f"{r}: {self.requirements[r]}" for r in ids)
         return None
-
-    def accepts(self, breaches: list[Breach], requirements: Iterable[str] = ()) -> str | None:
-        """The reason a failure is accepted (every breach it carries is known), or None."""
-        if not breaches:
-            return None
-        ids = list(requirements)
-        reasons = []
-        for found in breaches:
-            reason = self.accepted(found, ids)
-            if reason is None:
-                return None
-            reasons.append(reason)
-        return "; ".join(dict.fromkeys(reasons))
-
-    def unaccepted(self, breaches: list[Breach], requirements: Iterable[str] = ()) -> list[Breach]:
-        """The breaches the baseline does not accept: the new failures."""
-        ids = list(requirements)
-        return [b for b in breaches if self.accepted(b, ids) is None]
 
     def stale(self, seen: Iterable[str], ran: Iterable[str], passed: Iterable[str]) -> list[str]:
         """Entries no longer needed: listed signatures not seen while their requirement ran

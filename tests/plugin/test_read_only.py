@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +23,8 @@ from pytest_jetonomy.options import parse_existing
 from pytest_jetonomy.reference.config import ReferenceConfig
 from pytest_jetonomy.reference.server import ReferenceServer
 from pytest_jetonomy.results import NOT_CERTIFIED, NOT_CONFORMANT, RequirementResult, verdict
+
+from ..suite_process import SuiteRun, run_suite
 
 SHOW_SETTINGS = """
 def test_show(jetonomy_run):
@@ -168,26 +168,17 @@ def populated(tmp_path: Path) -> Iterator[tuple[ReferenceServer, Path, MethodLog
 
 def _suite(
     cwd: Path, url: str, credentials: Path, args: list[str], env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            f"--target-url={url}",
-            f"--credentials={credentials}",
-            "-q",
-            *args,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
+) -> SuiteRun:
+    """The suite in one process against ``url``; ``args`` name what to run."""
+    return run_suite(
+        cwd,
+        f"--target-url={url}",
+        f"--credentials={credentials}",
+        *args,
+        paths=[],
+        workers=None,
         env={**os.environ, **(env or {})},
+        timeout=300,
     )
 
 
@@ -230,7 +221,7 @@ def test_whole_suite_read_only_sends_no_write(
             "-rs",
         ],
     )
-    output = result.stdout + result.stderr
+    output = result.output
     assert result.returncode == 0, output[-4000:]
     assert not log.writes(), f"a read-only run sent writes: {log.writes()[:10]}"
     assert ("GET", f"/wp-json/jetonomy/v1/spaces/{named_id}/posts") in log.seen

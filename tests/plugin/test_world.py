@@ -12,15 +12,13 @@ import base64
 import io
 import json
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance.world import World, build_world, discover_world
+from conformance.world import SPACES, WORLD_NAMES, World, build_world, discover_world
 
 from pytest_jetonomy.client import JetonomyClient, TransportError, WriteGuard
 from pytest_jetonomy.contract import conformance_dir
@@ -31,6 +29,8 @@ from pytest_jetonomy.pacing import Pacer
 from pytest_jetonomy.reference.config import ReferenceConfig
 from pytest_jetonomy.reference.server import ReferenceServer
 from pytest_jetonomy.run import JetonomyRun
+
+from ..suite_process import run_suite
 
 API = "/wp-json/jetonomy/v1"
 
@@ -290,29 +290,19 @@ def test_write_guard_refuses_before_sending() -> None:
 
 
 def _suite(cwd: Path, url: str, credentials: Path, *args: str, keep: bool = False) -> str:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            f"--target-url={url}",
-            f"--credentials={credentials}",
-            "-q",
-            *args,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    """The output of the suite in one process against ``url``; ``args`` name what to run."""
+    result = run_suite(
+        cwd,
+        f"--target-url={url}",
+        f"--credentials={credentials}",
+        *args,
+        paths=[],
+        workers=None,
         env={**os.environ, **({"JETONOMY_KEEP_DATA": "1"} if keep else {})},
+        timeout=300,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode in (0, 1) and "INTERNALERROR" not in output, output[-4000:]
-    return output
+    assert result.returncode in (0, 1), result.output[-4000:]
+    return result.output
 
 
 def test_a_run_that_can_create_nothing_reads_found_content(tmp_path: Path) -> None:
@@ -366,3 +356,11 @@ def test_a_run_that_can_create_nothing_reads_found_content(tmp_path: Path) -> No
         )
     ]
     assert not into_found, into_found[:10]
+
+
+def test_every_space_of_the_world_can_be_named_with_existing() -> None:
+    """The world's names are the ones ``--existing`` takes (one list, in options.py): a kind
+    of space added to the world must be added there, or a read-only run could not find it."""
+    assert {name for name in WORLD_NAMES if name.startswith("spaces.")} == {
+        f"spaces.{kind}" for kind in SPACES
+    }

@@ -32,7 +32,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_cli_serve_writes_credentials_and_answers(tmp_path):
+def _serve(tmp_path: Path, *options: str) -> tuple[subprocess.Popen, int, Path]:
+    """``jetonomy-reference serve`` on a free port, writing its credentials beside
+    ``tmp_path``; the caller stops it with SIGTERM."""
     creds_file = tmp_path / "creds.toml"
     port = _free_port()
     proc = subprocess.Popen(
@@ -45,15 +47,19 @@ def test_cli_serve_writes_credentials_and_answers(tmp_path):
             str(port),
             "--credentials-out",
             str(creds_file),
-            "--db",
-            str(tmp_path / "db.sqlite3"),
-            "--rate-window",
-            "5",
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=_env(),
+    )
+    return proc, port, creds_file
+
+
+def test_cli_serve_writes_credentials_and_answers(tmp_path):
+    proc, port, creds_file = _serve(
+        tmp_path, "--db", str(tmp_path / "db.sqlite3"), "--rate-window", "5"
     )
     try:
         assert proc.stdout is not None
@@ -117,29 +123,14 @@ def test_cli_unwritable_file_is_a_clean_error(flag):
 
 
 def test_cli_serves_the_alt_dialect_with_a_link_preview_allow_list(tmp_path):
-    creds_file = tmp_path / "creds.toml"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pytest_jetonomy.reference",
-            "serve",
-            "--port",
-            str(port),
-            "--credentials-out",
-            str(creds_file),
-            "--dialect",
-            "alt",
-            "--link-preview-allow",
-            "http://127.0.0.1:9/allowed",
-            "--link-preview-allow",
-            "http://127.0.0.1:8/also",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(),
+    proc, port, creds_file = _serve(
+        tmp_path,
+        "--dialect",
+        "alt",
+        "--link-preview-allow",
+        "http://127.0.0.1:9/allowed",
+        "--link-preview-allow",
+        "http://127.0.0.1:8/also",
     )
     try:
         assert proc.stdout is not None
